@@ -1,0 +1,62 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Layers import one way only: domain and stats are pure; see ARCHITECTURE.md. */
+const outerLayers = ['services', 'storage', 'http', 'cli', 'web', 'import', 'bench', 'synthetic', 'scripts'];
+const noOuterLayers = outerLayers.map((layer) => ({
+  group: [`../${layer}/*`, `../../${layer}/*`],
+  message: `the pure core must not import the ${layer} layer`,
+}));
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'relief-data/**', 'build/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['bin/**/*.js', '.ci/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
+    files: ['src/domain/**/*.ts', 'src/stats/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...noOuterLayers,
+            { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'http'], message: 'the pure core does no I/O' },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'the pure core reads no clock: pass `now` in',
+        },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'the pure core reads no clock: pass `now` in',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+          message: 'the pure core uses no hidden randomness',
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/import/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'fs'], message: 'parsers take text; the CLI reads files' },
+            ...noOuterLayers.filter((p) => !p.group[0].includes('import')),
+          ],
+        },
+      ],
+    },
+  },
+);

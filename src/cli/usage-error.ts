@@ -1,0 +1,4 @@
+/** A mistake in how a command was called (exit code 2), as opposed to a bad input file (exit code 1). */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
