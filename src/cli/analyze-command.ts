@@ -77,6 +77,8 @@ export function analyzeCommand(): Command {
       const o = parsed.data;
       if (!existsSync(file)) throw new UsageError(`${file}: no such file`);
       const text = readFileSync(file, 'utf8');
+      if (typeof o.events === 'string' && !existsSync(o.events))
+        throw new UsageError(`--events: ${o.events}: no such file`);
       const eventsPath = o.events === false ? null : (o.events ?? join(dirname(file), 'events.tsv'));
       const events =
         eventsPath && existsSync(eventsPath) && basename(eventsPath) !== basename(file)

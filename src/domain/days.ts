@@ -190,7 +190,7 @@ function deriveAttack(
     if (isHeadache) d.headache = true;
     d.migraine = or3(d.migraine, migraine);
     d.migraineLike = or3(d.migraineLike, migraineLike);
-    if (hasAura) d.aura = d.migraine = true;
+    if (hasAura) d.aura = true;
     if (level !== null && isModerateOrSevere(level)) d.moderateSevere = true;
     if (classification.type === 'tension-type-like') d.tensionTypeLike = true;
   }

@@ -6,6 +6,7 @@ import {
   dateFromDayNumber,
   dayNumber,
   formatInZone,
+  isLocalMidnight,
   isValidLocalDate,
   isValidTimeZone,
   writtenOffsetMinutes,
@@ -686,10 +687,11 @@ function drawAttacks(options: DiaryGeneratorOptions, p: PatientProfile, days: re
   return attacks;
 }
 
-/** Local dates an attack covers, from its written start and end. */
+/** Local dates an attack covers, from its written start and end (an end at 00:00 is exclusive). */
 function coveredDates(a: AttackBody): string[] {
   const out: string[] = [];
-  const last = a.end!.slice(0, 10);
+  const endDate = a.end!.slice(0, 10);
+  const last = endDate > a.start.slice(0, 10) && isLocalMidnight(a.end!, 'UTC') ? addDays(endDate, -1) : endDate;
   for (let d = a.start.slice(0, 10); d <= last; d = addDays(d, 1)) out.push(d);
   return out;
 }

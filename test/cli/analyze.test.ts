@@ -82,6 +82,7 @@ describe('relief analyze errors', () => {
     );
     expect((await run('analyze', file, '--compliance', '2')).code).toBe(2);
     expect((await run('analyze', join(dir, 'missing.csv'))).stderr).toContain('no such file');
+    expect((await run('analyze', file, '--events', join(dir, 'none.tsv'))).stderr).toContain('--events:');
   });
 
   test('a reference date adds outcomes to the JSON', async () => {

@@ -7,6 +7,7 @@ import {
 } from '../../src/domain/attack-classification.js';
 import { attackSchema, type Attack } from '../../src/domain/diary.js';
 import { DEFAULT_INTENSITY_MAPPING } from '../../src/domain/intensity.js';
+import { MIGRAINE_FEATURES } from '../helpers/diary.js';
 
 /**
  * Worked examples for one attack against ICHD-3 (Cephalalgia 2018;38:1–211; ichd-3.org), as
@@ -25,14 +26,7 @@ function attack(fields: Record<string, unknown>): Attack {
 const TEXTBOOK_11 = {
   start: '2024-03-01T08:00:00+01:00',
   end: '2024-03-01T14:00:00+01:00',
-  peakIntensity: 8,
-  side: 'left',
-  quality: ['pulsating'],
-  aggravatedByActivity: true,
-  nausea: true,
-  vomiting: false,
-  photophobia: true,
-  phonophobia: true,
+  ...MIGRAINE_FEATURES,
 };
 
 /** A headache that is clearly not tension-type-like, and is kept out of 1.1 by D (no nausea, no photo/phonophobia). */

@@ -2,8 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/domain/config.js';
 import { deriveDays } from '../../src/domain/days.js';
-import type { AttackInput } from '../helpers/diary.js';
-import { LATER, makeDiary } from '../helpers/diary.js';
+import { LATER, makeDiary, MIGRAINE_FEATURES, type AttackInput } from '../helpers/diary.js';
 import { addDays, daysBetween, formatInZone } from '../../src/domain/time.js';
 
 /** A migraine-without-aura attack (ICHD-3 1.1 B–D all met) with the given instants. */
@@ -12,13 +11,7 @@ function migraine(id: string, start: string, end?: string): AttackInput {
     id,
     start,
     ...(end ? { end } : {}),
-    peakIntensity: 7,
-    side: 'left',
-    quality: ['pulsating'],
-    nausea: true,
-    photophobia: true,
-    phonophobia: true,
-    aggravatedByActivity: true,
+    ...MIGRAINE_FEATURES,
   };
 }
 

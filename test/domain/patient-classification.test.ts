@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { analyzeDiary, type DiaryAnalysis } from '../../src/domain/analysis.js';
 import type { Diagnosis } from '../../src/domain/patient-classification.js';
 import { eachDate, lastDayOfMonth } from '../../src/domain/time.js';
-import { LATER, makeDiary } from '../helpers/diary.js';
+import { LATER, makeDiary, MIGRAINE_FEATURES } from '../helpers/diary.js';
 
 /**
  * Worked examples for ICHD-3 diagnoses over a diary (ICHD-3, Cephalalgia 2018;38:1–211; summarised in
@@ -25,14 +25,7 @@ function migraineAttack(id: string, date: string, extra: Json = {}): Json {
     id,
     start: at(date, '08:00:00'),
     end: at(date, '14:00:00'),
-    peakIntensity: 8,
-    side: 'left',
-    quality: ['pulsating'],
-    aggravatedByActivity: true,
-    nausea: true,
-    vomiting: false,
-    photophobia: true,
-    phonophobia: true,
+    ...MIGRAINE_FEATURES,
     ...extra,
   };
 }
