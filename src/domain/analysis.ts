@@ -5,7 +5,7 @@ import type { Diary } from './diary.js';
 import { medicationOveruse, type MedicationOveruse } from './medication-overuse.js';
 import { computeOutcomes, type Outcomes } from './outcomes.js';
 import { classifyPatient, type PatientClassification } from './patient-classification.js';
-import { monthlySummaries, period28Summaries, type MonthSummary, type Period28Summary } from './periods.js';
+import { monthlySummaries, period28Summaries, spanUntil, type MonthSummary, type Period28Summary } from './periods.js';
 import { scoreQuestionnaire, type QuestionnaireScore } from './questionnaires.js';
 import { dayNumber, localDateAt } from './time.js';
 
@@ -53,25 +53,30 @@ export function analyzeDiary(diary: Diary, options: AnalyzeOptions): DiaryAnalys
   const days = deriveDays(diary, cfg, options.now);
   const months = monthlySummaries(days, asOf, cfg);
   const referenceDate = options.referenceDate ?? diary.referenceDate;
-  const periodAnchor = referenceDate ?? days.first;
+  // Entries dated after "now" are outside the analysis.
+  const span = spanUntil(days, asOf);
+  const periodAnchor = referenceDate ?? span?.first ?? null;
+  const attacks = days.attacks.filter((a) => span !== null && a.startDate <= span.last);
   const overuse = medicationOveruse(months, cfg);
 
   let recordedDays = 0;
   const warnings: string[] = [];
   for (const d of days.byDate.values()) {
+    if (span === null || d.date > span.last) continue;
     if (d.recorded) recordedDays++;
     if (d.contradiction)
       warnings.push(`${d.date}: marked headache-free, but attack ${d.attackIds.join(', ')} covers it`);
   }
   warnings.sort();
-  const spanDays = days.first && days.last ? dayNumber(days.last) - dayNumber(days.first) + 1 : 0;
+  if (days.last !== null && days.last > asOf) warnings.push(`entries after ${asOf} are not analysed`);
+  const spanDays = span ? dayNumber(span.last) - dayNumber(span.first) + 1 : 0;
 
   return {
     patient: { id: diary.patient.id, timeZone: diary.patient.timeZone, conditions: diary.patient.conditions },
     asOf,
     span: {
-      first: days.first,
-      last: days.last,
+      first: span?.first ?? null,
+      last: span?.last ?? null,
       days: spanDays,
       recordedDays,
       compliance: spanDays === 0 ? 0 : recordedDays / spanDays,
@@ -79,7 +84,7 @@ export function analyzeDiary(diary: Diary, options: AnalyzeOptions): DiaryAnalys
     months,
     periodAnchor,
     periods28: periodAnchor ? period28Summaries(days, periodAnchor, asOf, cfg) : [],
-    attacks: days.attacks.map((a) => ({
+    attacks: attacks.map((a) => ({
       id: a.id,
       source: a.source,
       startDate: a.startDate,
@@ -90,7 +95,7 @@ export function analyzeDiary(diary: Diary, options: AnalyzeOptions): DiaryAnalys
       migraine: a.migraine,
       classification: a.classification,
     })),
-    classification: classifyPatient(days.attacks, months, overuse, cfg),
+    classification: classifyPatient(attacks, months, overuse, cfg),
     medicationOveruse: overuse,
     outcomes: referenceDate ? computeOutcomes(days, referenceDate, asOf, cfg) : null,
     questionnaires: diary.questionnaires.map(scoreQuestionnaire),

@@ -46,7 +46,10 @@ export interface AttackClassification {
 }
 
 export interface AttackContext {
-  /** Age in years at the attack, when the birth year is known. */
+  /**
+   * The attack's year minus the birth year, when known: the true age is this or one less, so a
+   * difference of exactly 18 leaves "under 18" open.
+   */
   ageYears: number | null;
   intensity: IntensityMapping;
 }
@@ -84,9 +87,18 @@ export function attackDurationMinutes(a: Attack): number | null {
   return a.end === undefined ? null : (Date.parse(a.end) - Date.parse(a.start)) / 60_000;
 }
 
-/** Successfully treated: an acute medication that helped well or fully. */
-function successfullyTreated(a: Attack): boolean {
-  return (a.medications ?? []).some((m) => m.effect === 'good' || m.effect === 'complete');
+/**
+ * Untreated, or every acute medication taken helped little or not at all: only then is a short
+ * attack known to be short. A medication whose effect is not recorded leaves it open.
+ */
+function untreatedOrUnsuccessfullyTreated(a: Attack): boolean {
+  return (a.medications ?? []).every((m) => m.effect === 'none' || m.effect === 'some');
+}
+
+/** "Under 18" from the year difference: certain below 18, impossible above, open at exactly 18. */
+function under18(ageYears: number | null): Tri {
+  if (ageYears === null) return null;
+  return ageYears < 18 ? true : ageYears > 18 ? false : null;
 }
 
 export function classifyAttack(a: Attack, ctx: AttackContext): AttackClassification {
@@ -95,19 +107,21 @@ export function classifyAttack(a: Attack, ctx: AttackContext): AttackClassificat
   const headache = level === null ? null : level !== 'none';
 
   // 1.1 B: 4–72 h untreated or unsuccessfully treated; 2–72 h under 18 (ICHD-3 1.1 note 1).
-  const minMinutes = ctx.ageYears !== null && ctx.ageYears < 18 ? 120 : 240;
+  // A short attack that medication may have cut short, or whose age rule is open, is undetermined.
+  const minor = under18(ctx.ageYears);
   let b11: Tri = null;
   if (duration !== null) {
-    if (duration >= minMinutes && duration <= 72 * 60) b11 = true;
-    else if (duration < minMinutes && successfullyTreated(a)) b11 = null;
-    else b11 = false;
+    if (duration > 72 * 60) b11 = false;
+    else if (duration >= 240) b11 = true;
+    else if (duration >= 120 && minor !== false) b11 = minor;
+    else b11 = untreatedOrUnsuccessfullyTreated(a) ? false : null;
   }
   const unilateral: Tri = a.side === undefined ? null : a.side !== 'bilateral';
   const moderateSevere: Tri = level === null ? null : level === 'moderate' || level === 'severe';
   const c11 = atLeast(2, [unilateral, hasQuality(a, 'pulsating'), moderateSevere, opt(a.aggravatedByActivity)]);
   const d11 = or3(or3(opt(a.nausea), opt(a.vomiting)), and3(opt(a.photophobia), opt(a.phonophobia)));
   const migraineWithoutAura: Criterion[] = [
-    { id: 'B', description: `lasts ${minMinutes / 60}–72 h untreated or unsuccessfully treated`, met: b11 },
+    { id: 'B', description: 'lasts 4–72 h (2–72 h under 18), untreated or unsuccessfully treated', met: b11 },
     {
       id: 'C',
       description: '≥2 of: unilateral, pulsating, moderate or severe, aggravated by routine activity',

@@ -12,7 +12,10 @@ import { addDays, daysBetween, epochMs, isLocalMidnight, localDateAt, localDateO
  * headache starts, continues or recurs):
  * - recorded: the patient said something about the day (a daily record, an attack covering it,
  *   or a medication taken on it). "No entry" is never read as "no headache".
- * - headache day: an attack covers the day, or the daily record reports a headache.
+ * - headache day: an attack covers the day, or the daily record reports a headache, or a
+ *   migraine-specific acute medication was taken that day without a "no headache" confirmation
+ *   (the medication makes the day a migraine day, and a migraine day is a headache day; a
+ *   confirmed headache-free day with a triptan, e.g. for aura alone, stays headache-free).
  * - migraine day: a migraine or probable-migraine attack of at least `migraineDayMinMinutes`,
  *   or aura, or a migraine-specific acute medication (triptan, ergot, gepant, ditan)
  *   (van der Arend/Terwindt, Cephalalgia 2023). Probable migraine counts as migraine (ICHD-3 note
@@ -21,7 +24,7 @@ import { addDays, daysBetween, epochMs, isLocalMidnight, localDateAt, localDateO
 
 export interface DerivedAttack {
   id: string;
-  /** An attack entry, or an episode of consecutive headache days from daily records. */
+  /** An attack entry, or a headache day that only a daily record describes (one per day). */
   source: 'attack' | 'daily';
   startDate: string;
   endDate: string;
@@ -49,6 +52,8 @@ export interface DayFacts {
   /** The day's 0–10 neuropathic pain rating, when given. */
   pain: number | null;
   attackIds: string[];
+  /** The patient confirmed the day headache-free. */
+  confirmedHeadacheFree: boolean;
   /** A daily record said "no headache" but an attack covers the day. */
   contradiction: boolean;
 }
@@ -74,6 +79,7 @@ function emptyDay(date: string): DayFacts {
     medicationClasses: new Set(),
     pain: null,
     attackIds: [],
+    confirmedHeadacheFree: false,
     contradiction: false,
   };
 }
@@ -92,9 +98,10 @@ function triptanOrErgotRelief(meds: readonly MedicationIntake[]): Tri {
   return specific.every((m) => m.effect === 'none') ? false : null;
 }
 
-function attackMigraine(c: AttackClassification, elapsedMinutes: number | null, cfg: AnalysisConfig): Tri {
-  if (elapsedMinutes !== null && elapsedMinutes < cfg.migraineDayMinMinutes) return false;
-  if (isMigraineType(c.type)) return elapsedMinutes === null ? null : true;
+function attackMigraine(c: AttackClassification, elapsedMinutes: number, ongoing: boolean, cfg: AnalysisConfig): Tri {
+  // An attack still under way may yet reach the minimum duration.
+  if (elapsedMinutes < cfg.migraineDayMinMinutes) return ongoing ? null : false;
+  if (isMigraineType(c.type)) return true;
   if (c.type === 'tension-type-like') return false;
   // Probable migraine without aura needs all but one of B–D: two known failures rule it out.
   const failed = c.migraineWithoutAura.filter((x) => x.met === false).length;
@@ -134,7 +141,11 @@ export function deriveDays(diary: Diary, cfg: AnalysisConfig, nowMs: number): Di
   const coveredByAttack = new Set([...byDate.values()].filter((d) => d.attackIds.length > 0).map((d) => d.date));
   const records = [...diary.dailyRecords].sort((x, y) => (x.date < y.date ? -1 : 1));
   for (const r of records) applyDailyRecord(r, day(r.date), cfg, addMedications);
-  attacks.push(...dailyEpisodes(records, coveredByAttack, byDate, cfg));
+  for (const d of byDate.values()) {
+    const specific = [...d.medicationClasses].some((c) => MIGRAINE_SPECIFIC_CLASSES.has(c));
+    if (specific && !d.headache && !d.confirmedHeadacheFree) d.headache = true;
+  }
+  attacks.push(...dailyHeadaches(records, coveredByAttack, byDate, cfg));
   attacks.sort((x, y) => (x.startDate < y.startDate ? -1 : x.startDate > y.startDate ? 1 : 0));
 
   let first: string | null = null;
@@ -171,15 +182,17 @@ function deriveAttack(
   const ageYears =
     diary.patient.birthYear === undefined ? null : Number(startDate.slice(0, 4)) - diary.patient.birthYear;
   const classification = classifyAttack(a, { ageYears, intensity: cfg.intensity });
-  const elapsed = ongoing ? Math.max(0, (nowMs - epochMs(a.start)) / 60_000) : classification.durationMinutes;
+  const elapsed = ongoing ? Math.max(0, (nowMs - epochMs(a.start)) / 60_000) : classification.durationMinutes!;
   const { nrs, level } = resolveIntensity(a.peakIntensity, a.intensityLevel, cfg.intensity);
   const meds = a.medications ?? [];
-  const hasAura = (a.aura ?? []).length > 0;
+  // Aura counts only when fully reversible (ICHD-3 1.2 B); a persistent deficit is something else.
+  const aura = (a.aura ?? []).filter((x) => x.fullyReversible !== false);
+  const hasAura = aura.length > 0;
   // Aura or a migraine-specific medication makes the whole attack count, on every day it covers.
   const migraine: Tri =
     hasAura || meds.some((m) => MIGRAINE_SPECIFIC_CLASSES.has(m.class))
       ? true
-      : attackMigraine(classification, elapsed, cfg);
+      : attackMigraine(classification, elapsed, ongoing, cfg);
   const migraineLike = attackMigraineLike(classification, meds);
   const isHeadache = level !== 'none';
 
@@ -205,7 +218,7 @@ function deriveAttack(
     peakNrs: nrs,
     level,
     migraine,
-    auraTypes: (a.aura ?? []).map((s) => s.type),
+    auraTypes: aura.map((x) => x.type),
     classification,
   };
 }
@@ -218,7 +231,10 @@ function applyDailyRecord(
 ): void {
   d.recorded = true;
   if (r.pain !== undefined) d.pain = r.pain;
-  if (r.noHeadache === true && d.headache) d.contradiction = true;
+  if (r.noHeadache === true) {
+    d.confirmedHeadacheFree = true;
+    if (d.headache) d.contradiction = true;
+  }
   if (r.aura === true) d.aura = d.migraine = true;
   addMedications(r.medications ?? [], r.date);
   if (r.headache === undefined) return;
@@ -232,52 +248,35 @@ function applyDailyRecord(
   d.migraineLike = or3(d.migraineLike, relief === true ? true : null);
 }
 
-/** Runs of consecutive headache days that only daily records describe, as attack-equivalents. */
-function dailyEpisodes(
+/**
+ * Headache days that only a daily record describes, one attack-equivalent each: a daily diary does
+ * not say where one attack ends and the next begins, and a run of days is not one attack (an
+ * attack lasts at most 72 h, ICHD-3 1.1 B).
+ */
+function dailyHeadaches(
   records: readonly DailyRecord[],
   coveredByAttack: ReadonlySet<string>,
   byDate: ReadonlyMap<string, DayFacts>,
   cfg: AnalysisConfig,
 ): DerivedAttack[] {
-  const episodes: DerivedAttack[] = [];
-  let current: { days: DailyRecord[]; facts: DayFacts[] } | null = null;
-  const close = (): void => {
-    if (!current) return;
-    const { days, facts } = current;
-    const nrsValues = days.map(
-      (r) => resolveIntensity(r.headache?.peakIntensity, r.headache?.intensityLevel, cfg.intensity).nrs,
-    );
-    const known = nrsValues.filter((v): v is number => v !== null);
-    const peak = known.length === nrsValues.length && known.length > 0 ? Math.max(...known) : null;
-    const hours = days.map((r) => r.headache?.hours);
-    const migraine = facts.reduce<Tri>((acc, f) => or3(acc, f.migraine), false);
-    episodes.push({
-      id: `day:${days[0]!.date}`,
+  const out: DerivedAttack[] = [];
+  for (const r of records) {
+    const facts = byDate.get(r.date)!;
+    if (!r.headache || !facts.headache || coveredByAttack.has(r.date)) continue;
+    const { nrs, level } = resolveIntensity(r.headache.peakIntensity, r.headache.intensityLevel, cfg.intensity);
+    out.push({
+      id: `day:${r.date}`,
       source: 'daily',
-      startDate: days[0]!.date,
-      endDate: days.at(-1)!.date,
+      startDate: r.date,
+      endDate: r.date,
       ongoing: false,
-      durationMinutes: hours.every((h) => h !== undefined) ? hours.reduce((s, h) => s + h! * 60, 0) : null,
-      peakNrs: peak,
-      level: peak === null ? null : resolveIntensity(peak, undefined, cfg.intensity).level,
-      migraine,
+      durationMinutes: r.headache.hours === undefined ? null : r.headache.hours * 60,
+      peakNrs: nrs,
+      level,
+      migraine: facts.migraine,
       auraTypes: [],
       classification: null,
     });
-    current = null;
-  };
-  for (const r of records) {
-    const facts = byDate.get(r.date)!;
-    const isEpisodeDay = facts.headache && !coveredByAttack.has(r.date);
-    if (!isEpisodeDay) {
-      close();
-      continue;
-    }
-    if (current && daysBetween(current.days.at(-1)!.date, r.date) !== 1) close();
-    if (!current) current = { days: [], facts: [] };
-    current.days.push(r);
-    current.facts.push(facts);
   }
-  close();
-  return episodes;
+  return out;
 }

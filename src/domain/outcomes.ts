@@ -86,9 +86,15 @@ function fall(before: number | null, after: number | null): number | null {
   return (before - after) / before;
 }
 
-function attacksBetween(byStart: ReadonlyMap<string, DerivedAttack[]>, start: string, end: string): DerivedAttack[] {
+/** Attacks starting from `start` to `end`, but not after today. */
+function attacksBetween(
+  byStart: ReadonlyMap<string, DerivedAttack[]>,
+  start: string,
+  end: string,
+  today: string,
+): DerivedAttack[] {
   const out: DerivedAttack[] = [];
-  for (const d of eachDate(start, end)) out.push(...(byStart.get(d) ?? []));
+  for (const d of eachDate(start, end < today ? end : today)) out.push(...(byStart.get(d) ?? []));
   return out;
 }
 
@@ -98,14 +104,14 @@ export function computeOutcomes(days: DiaryDays, referenceDate: string, today: s
   const bEnd = addDays(referenceDate, -1);
   const baselineSummary = summarisePeriod(days, byStart, bStart, bEnd, today, cfg);
   const baselineMmd = baselineSummary.per28?.migraineDays ?? null;
-  const baselineMhi = migraineHeadacheIndex(baselineSummary, attacksBetween(byStart, bStart, bEnd));
+  const baselineMhi = migraineHeadacheIndex(baselineSummary, attacksBetween(byStart, bStart, bEnd, today));
 
   const windows = cfg.followUpWindows.map((w): WindowOutcome => {
     const start = period28Range(referenceDate, w.fromPeriod).start;
     const end = period28Range(referenceDate, w.toPeriod).end;
     const summary = summarisePeriod(days, byStart, start, end, today, cfg);
     const mmd = summary.per28?.migraineDays ?? null;
-    const mhi = migraineHeadacheIndex(summary, attacksBetween(byStart, start, end));
+    const mhi = migraineHeadacheIndex(summary, attacksBetween(byStart, start, end, today));
     let status: WindowStatus = 'complete';
     if (start > today) status = 'not-started';
     else if (baselineMmd === null) status = 'no-baseline';
@@ -130,9 +136,11 @@ export function computeOutcomes(days: DiaryDays, referenceDate: string, today: s
       : falls.every((f) => f !== null)
         ? false
         : null;
-    const mhiRise = fall(baselineMhi?.value ?? null, mhi?.value ?? null);
-    const mhiPercentChange = mhiRise === null ? null : -mhiRise * 100;
-    const worsening: Tri = mhiRise === null ? null : -mhiRise >= cfg.guyuronWorseningFraction - 1e-12;
+    const mhiFall = fall(baselineMhi?.value ?? null, mhi?.value ?? null);
+    const mhiPercentChange = mhiFall === null ? null : -mhiFall * 100;
+    let worsening: Tri = mhiFall === null ? null : -mhiFall >= cfg.guyuronWorseningFraction - 1e-12;
+    // From a baseline MHI of 0, any MHI above 0 is a rise beyond every threshold.
+    if (baselineMhi?.value === 0 && mhi !== null && mhi.value !== null) worsening = mhi.value > 0;
 
     return {
       label: w.label,

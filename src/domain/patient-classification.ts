@@ -159,11 +159,15 @@ export function classifyPatient(
     cfg.sustainedMonths,
   );
   const qualifyingAttacks = [...without, ...withAura];
+  // 1.3 A requires B and C in the same months: C's ≥8 migraine-like days fall within A's months.
   const c13 = sustainedMonthly(
     months,
-    8,
-    (m) => m.migraineLikeDays,
-    (m) => m.migraineLikeDays + m.migraineLikeDaysUndetermined + unrecorded(m),
+    1,
+    (m) => (m.headacheDays >= 15 && m.migraineLikeDays >= 8 ? 1 : 0),
+    (m) =>
+      m.headacheDays + unrecorded(m) >= 15 && m.migraineLikeDays + m.migraineLikeDaysUndetermined + unrecorded(m) >= 8
+        ? 1
+        : 0,
     cfg.sustainedMonths,
   );
   const m13: Diagnosis = {
@@ -186,7 +190,7 @@ export function classifyPatient(
       {
         id: 'C',
         description:
-          'on ≥8 days/month for >3 months: 1.1 C+D, 1.2 B+C, or believed migraine and relieved by a triptan or ergot',
+          'in those months, ≥8 days/month with 1.1 C+D, 1.2 B+C, or believed migraine and relieved by a triptan or ergot',
         met: c13.met,
         evidence: { months: c13.months },
       },
@@ -202,11 +206,9 @@ export function classifyPatient(
   // 1.5 probable migraine: attacks missing one criterion, or too few full attacks.
   const probableWithout = idsOf('probable-migraine-without-aura');
   const probableWith = idsOf('probable-migraine-with-aura');
-  const p151 = m11.status !== 'met' && (probableWithout.length > 0 || without.length > 0);
-  const p152 = m12.status !== 'met' && (probableWith.length > 0 || withAura.length > 0);
   diagnoses.push(
-    probable('1.5.1', 'Probable migraine without aura', p151, [...without, ...probableWithout]),
-    probable('1.5.2', 'Probable migraine with aura', p152, [...withAura, ...probableWith]),
+    probable('1.5.1', 'Probable migraine without aura', m11.status, [...without, ...probableWithout], undetermined11),
+    probable('1.5.2', 'Probable migraine with aura', m12.status, [...withAura, ...probableWith], undetermined12),
   );
 
   diagnoses.push(tensionType(attacks, months, m13.status === 'met', cfg));
@@ -237,19 +239,33 @@ export function classifyPatient(
   return { codesMet, diagnoses, attackTypes };
 }
 
-function probable(code: string, name: string, met: boolean, attackIds: string[]): Diagnosis {
+/**
+ * 1.5.x is given when the full diagnosis is not met but attacks meet all but one criterion. While
+ * the full diagnosis is undetermined, so is 1.5.x: the missing features may complete it.
+ */
+function probable(
+  code: string,
+  name: string,
+  fullStatus: DiagnosisStatus,
+  attackIds: string[],
+  undeterminedAttacks: number,
+): Diagnosis {
+  let met: Tri = false;
+  if (fullStatus === 'not-met') met = attackIds.length > 0 ? true : undeterminedAttacks > 0 ? null : false;
+  else if (fullStatus === 'undetermined') met = attackIds.length > 0 || undeterminedAttacks > 0 ? null : false;
+  const criteria = [
+    {
+      id: 'A+B',
+      description: 'attacks fulfilling all but one of the criteria for migraine, the full criteria not met',
+      met,
+      evidence: { attackIds, count: attackIds.length },
+    },
+  ];
   return {
     code,
     name,
-    status: met ? 'met' : 'not-met',
-    criteria: [
-      {
-        id: 'A+B',
-        description: 'attacks fulfilling all but one of the criteria for migraine',
-        met,
-        evidence: { attackIds, count: attackIds.length },
-      },
-    ],
+    status: statusOf(criteria),
+    criteria,
     clinicianMustConfirm: ['C: not fulfilling criteria for any other headache disorder', NOT_BETTER_ACCOUNTED],
   };
 }
@@ -262,22 +278,31 @@ function tensionType(
   cfg: AnalysisConfig,
 ): Diagnosis {
   const episodes = attacks.filter((a) => a.classification?.type === 'tension-type-like').map((a) => a.id);
+  // Headaches whose features are not recorded could still be tension-type episodes.
+  const couldBe = attacks.filter(
+    (a) =>
+      a.classification === null ||
+      (a.classification.type !== 'tension-type-like' && a.classification.tensionType.every((c) => c.met !== false)),
+  ).length;
   const sufficient = months.filter((m) => m.sufficient);
   const meanDays =
     sufficient.length === 0 ? null : sufficient.reduce((s, m) => s + m.tensionTypeLikeDays, 0) / sufficient.length;
-  let code = '2';
-  let name = 'Tension-type headache';
+  let subtype: [string, string] = ['2', 'Tension-type headache'];
   if (meanDays !== null) {
-    if (meanDays < 1) [code, name] = ['2.1', 'Infrequent episodic tension-type headache'];
-    else if (meanDays < 15) [code, name] = ['2.2', 'Frequent episodic tension-type headache'];
-    else [code, name] = ['2.3', 'Chronic tension-type headache'];
+    if (meanDays < 1) subtype = ['2.1', 'Infrequent episodic tension-type headache'];
+    else if (meanDays < 15) subtype = ['2.2', 'Frequent episodic tension-type headache'];
+    else subtype = ['2.3', 'Chronic tension-type headache'];
   }
-  const longEnough = code === '2.1' || sufficient.length >= cfg.sustainedMonths;
+  const longEnough = subtype[0] === '2.1' || sufficient.length >= cfg.sustainedMonths;
+  const a: Tri =
+    episodes.length >= 10 && meanDays !== null && longEnough ? true : episodes.length + couldBe >= 10 ? null : false;
+  // The subtype is named only when its criteria are met.
+  const [code, name] = a === true ? subtype : ['2', 'Tension-type headache'];
   const criteria: PatientCriterion[] = [
     {
       id: 'A',
       description: '≥10 episodes fulfilling B–D, at the frequency of the subtype',
-      met: episodes.length >= 10 && meanDays !== null && longEnough,
+      met: a,
       evidence: { attackIds: episodes, count: episodes.length, months: sufficient.map((m) => m.month) },
     },
     {

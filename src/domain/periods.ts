@@ -118,7 +118,8 @@ export function summarisePeriod(
   const durations: number[] = [];
   const pains: number[] = [];
   const classesUsed = new Set<AcuteMedicationClass>();
-  for (const date of eachDate(start, end)) {
+  // Entries dated after "now" are outside the analysis, like the days they fall on.
+  for (const date of eachDate(start, lastDay)) {
     for (const a of byStart.get(date) ?? []) {
       s.attacks++;
       if (a.migraine === true) s.migraineAttacks++;
@@ -172,12 +173,19 @@ export function summarisePeriod(
   return s;
 }
 
-/** One summary per calendar month from the first to the last recorded day. */
+/** The diary's recorded span up to today, or null when nothing was recorded by then. */
+export function spanUntil(days: DiaryDays, today: string): { first: string; last: string } | null {
+  if (days.first === null || days.last === null || days.first > today) return null;
+  return { first: days.first, last: days.last < today ? days.last : today };
+}
+
+/** One summary per calendar month from the first to the last recorded day (up to today). */
 export function monthlySummaries(days: DiaryDays, today: string, cfg: AnalysisConfig): MonthSummary[] {
-  if (days.first === null || days.last === null) return [];
+  const span = spanUntil(days, today);
+  if (span === null) return [];
   const byStart = attacksByStartDate(days.attacks);
   const out: MonthSummary[] = [];
-  for (let m = monthOf(days.first), last = monthOf(days.last); m <= last; m = nextMonth(m)) {
+  for (let m = monthOf(span.first), last = monthOf(span.last); m <= last; m = nextMonth(m)) {
     out.push({ month: m, ...summarisePeriod(days, byStart, firstDayOfMonth(m), lastDayOfMonth(m), today, cfg) });
   }
   return out;
@@ -195,11 +203,12 @@ export function period28Summaries(
   today: string,
   cfg: AnalysisConfig,
 ): Period28Summary[] {
-  if (days.first === null || days.last === null) return [];
+  const span = spanUntil(days, today);
+  if (span === null) return [];
   const byStart = attacksByStartDate(days.attacks);
   const indexOf = (date: string): number => Math.floor((dayNumber(date) - dayNumber(anchor)) / 28) + 1;
   const out: Period28Summary[] = [];
-  for (let i = indexOf(days.first), last = indexOf(days.last); i <= last; i++) {
+  for (let i = indexOf(span.first), last = indexOf(span.last); i <= last; i++) {
     const { start, end } = period28Range(anchor, i);
     out.push({ index: i, ...summarisePeriod(days, byStart, start, end, today, cfg) });
   }

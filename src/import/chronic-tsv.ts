@@ -13,8 +13,10 @@ import { ImportError, type ImportProblem } from './errors.js';
  * Import rules:
  * - A day in daily.tsv is a headache day when its hours are above 0; its pain (the person's own
  *   2–9 scale) is read as a 0–10 rating; its drugs become acute medication intakes.
- * - A day is recorded when it is in daily.tsv or has any event in events.tsv. A day with events but
- *   no row in daily.tsv had no pain logged: it is read as headache-free. A day in neither file is
+ * - A day is recorded when it is in daily.tsv or has any event in events.tsv. A day with a pain
+ *   level or a symptom event but no row in daily.tsv had no pain logged: it is read as
+ *   headache-free. A day with only doses or preventive changes says nothing about pain, so it
+ *   carries its medications without a headache-free confirmation. A day in neither file is
  *   "no entry", never "no headache".
  * - Events "Aura…" mark aura on the day, "Nauseous" nausea.
  * - Drugs come from daily.tsv; on a day it lacks, from dose events ("40mg eletriptan"), so that
@@ -79,6 +81,8 @@ export function parseChronicDiary(
   const nausea = new Set<string>();
   const eventDays = new Set<string>();
   const eventDoses = new Map<string, Array<{ name: string; mg: number }>>();
+  /** Days on which an event spoke of pain or symptoms, not only of a drug. */
+  const painLoggedDays = new Set<string>();
   if (events) {
     for (const r of parseDelimited(events.text, '\t')) {
       const date = (r.cells[0] ?? '').slice(0, 10);
@@ -95,6 +99,7 @@ export function parseChronicDiary(
       if (/^aura\b/i.test(what)) aura.add(date);
       if (/^nause/i.test(what)) nausea.add(date);
       const dose = DOSE_EVENT.exec(what);
+      if (!dose && !/preventative$|^cannabis$/i.test(what)) painLoggedDays.add(date);
       if (dose && !/preventative$/i.test(what)) {
         const list = eventDoses.get(date) ?? [];
         // The dose belongs to the first drug named; the others' doses are unknown.
@@ -117,7 +122,7 @@ export function parseChronicDiary(
     const row = days.get(date);
     const record: DailyRecord = { date };
     if (row && row.hours > 0) record.headache = { peakIntensity: row.pain, hours: row.hours };
-    else record.noHeadache = true;
+    else if (row || painLoggedDays.has(date)) record.noHeadache = true;
     const drugs = row ? row.drugs : (eventDoses.get(date) ?? []).map((d) => intake(d.name, d.mg, unknownDrugs));
     if (drugs.length > 0) record.medications = drugs;
     if (aura.has(date)) record.aura = true;

@@ -119,12 +119,26 @@ describe('1.1 migraine without aura, criteria B–D (ICHD-3 1.1)', () => {
       { ageYears: 17, intensity: DEFAULT_INTENSITY_MAPPING },
     );
     expect(criterion(childShort.migraineWithoutAura, 'B')).toBe(false);
-    // At 18 the adult 4 h limit applies.
-    const adult18 = classify(twoHours, { ageYears: 18, intensity: DEFAULT_INTENSITY_MAPPING });
-    expect(criterion(adult18.migraineWithoutAura, 'B')).toBe(false);
-    // Unknown age: the adult limit.
+    // From 19 years after the birth year the adult 4 h limit applies.
+    const adult19 = classify(twoHours, { ageYears: 19, intensity: DEFAULT_INTENSITY_MAPPING });
+    expect(criterion(adult19.migraineWithoutAura, 'B')).toBe(false);
+    // 18 years after the birth year the patient may still be 17: a 2–4 h attack is undetermined.
+    const maybe17 = classify(twoHours, { ageYears: 18, intensity: DEFAULT_INTENSITY_MAPPING });
+    expect(criterion(maybe17.migraineWithoutAura, 'B')).toBe(null);
+    // Unknown age: undetermined between 2 and 4 h, met from 4 h, failed under 2 h untreated.
     const unknownAge = classify(twoHours, { ageYears: null, intensity: DEFAULT_INTENSITY_MAPPING });
-    expect(criterion(unknownAge.migraineWithoutAura, 'B')).toBe(false);
+    expect(criterion(unknownAge.migraineWithoutAura, 'B')).toBe(null);
+    expect(
+      criterion(
+        classify(TEXTBOOK_11, { ageYears: null, intensity: DEFAULT_INTENSITY_MAPPING }).migraineWithoutAura,
+        'B',
+      ),
+    ).toBe(true);
+    const unknownShort = classify(
+      { ...TEXTBOOK_11, end: '2024-03-01T09:30:00+01:00' },
+      { ageYears: null, intensity: DEFAULT_INTENSITY_MAPPING },
+    );
+    expect(criterion(unknownShort.migraineWithoutAura, 'B')).toBe(false);
   });
 
   test('B: a short attack that was successfully treated is undetermined, not failed (ICHD-3 1.1 B "untreated or unsuccessfully treated")', () => {
@@ -144,6 +158,12 @@ describe('1.1 migraine without aura, criteria B–D (ICHD-3 1.1)', () => {
       medications: [{ name: 'ibuprofen', class: 'non-opioid-analgesic', effect: 'some' }],
     });
     expect(criterion(some.migraineWithoutAura, 'B')).toBe(false);
+    // A medication whose effect was not recorded may have cut the attack short: undetermined.
+    const unknownEffect = classify({
+      ...twoHours,
+      medications: [{ name: 'ibuprofen', class: 'non-opioid-analgesic' }],
+    });
+    expect(criterion(unknownEffect.migraineWithoutAura, 'B')).toBe(null);
     // Treatment cannot rescue an attack longer than 72 h.
     const long = classify({
       ...TEXTBOOK_11,

@@ -59,6 +59,45 @@ describe('day assignment', () => {
     expect(d.attacks).toHaveLength(2);
   });
 
+  test('an attack still under way and under 30 minutes old is undetermined, not "not migraine"', () => {
+    const start = '2024-03-01T08:00:00+01:00';
+    const d = days({ attacks: [migraine('a', start)] }, Date.parse('2024-03-01T08:10:00+01:00'));
+    expect(d.attacks[0]!.migraine).toBeNull();
+    expect(d.byDate.get('2024-03-01')!.migraine).toBeNull();
+  });
+
+  test('an aura that did not fully reverse is not aura (ICHD-3 1.2 B) and makes no migraine day', () => {
+    const d = days({
+      attacks: [
+        {
+          id: 'a',
+          start: '2024-03-01T08:00:00+01:00',
+          end: '2024-03-01T08:20:00+01:00',
+          peakIntensity: 3,
+          aura: [{ type: 'motor', fullyReversible: false }],
+        },
+      ],
+    });
+    expect(d.byDate.get('2024-03-01')).toMatchObject({ headache: true, migraine: false, aura: false });
+  });
+
+  test('a triptan without headache information makes a headache day; a confirmed headache-free day stays free', () => {
+    const d = days({
+      dailyRecords: [
+        { date: '2024-03-01', medications: [{ name: 'sumatriptan', class: 'triptan' }] },
+        { date: '2024-03-02', noHeadache: true, aura: true, medications: [{ name: 'sumatriptan', class: 'triptan' }] },
+        { date: '2024-03-03', medications: [{ name: 'ibuprofen', class: 'non-opioid-analgesic' }] },
+      ],
+    });
+    expect(
+      ['2024-03-01', '2024-03-02', '2024-03-03'].map((x) => [d.byDate.get(x)!.headache, d.byDate.get(x)!.migraine]),
+    ).toEqual([
+      [true, true],
+      [false, true],
+      [false, false],
+    ]);
+  });
+
   test('a UTC instant is placed in the patient zone', () => {
     // 23:30Z on 1 March is 00:30 on 2 March in Paris.
     const d = days({ attacks: [migraine('a', '2024-03-01T23:30:00Z', '2024-03-02T05:00:00Z')] });
@@ -191,18 +230,19 @@ describe('what a day counts as', () => {
     expect(d.byDate.get('2024-03-01')).toMatchObject({ headache: true, contradiction: true });
   });
 
-  test('consecutive day-level headache days form one episode', () => {
+  test('each day-level headache day is one attack-equivalent (a daily diary does not say where attacks end)', () => {
     const d = days({
       dailyRecords: [
         { date: '2024-03-01', headache: { peakIntensity: 4, hours: 5 } },
         { date: '2024-03-02', headache: { peakIntensity: 7, hours: 24 } },
         { date: '2024-03-03', noHeadache: true },
-        { date: '2024-03-04', headache: { peakIntensity: 3, hours: 2 } },
+        { date: '2024-03-04', headache: { peakIntensity: 3 } },
       ],
     });
-    expect(d.attacks.map((a) => [a.startDate, a.endDate, a.peakNrs, a.durationMinutes])).toEqual([
-      ['2024-03-01', '2024-03-02', 7, 29 * 60],
-      ['2024-03-04', '2024-03-04', 3, 120],
+    expect(d.attacks.map((a) => [a.id, a.startDate, a.endDate, a.peakNrs, a.durationMinutes])).toEqual([
+      ['day:2024-03-01', '2024-03-01', '2024-03-01', 4, 300],
+      ['day:2024-03-02', '2024-03-02', '2024-03-02', 7, 1440],
+      ['day:2024-03-04', '2024-03-04', '2024-03-04', 3, null],
     ]);
   });
 });

@@ -267,6 +267,25 @@ describe('1.3 chronic migraine (ICHD-3 1.3 A–C; "more than 3 months" = 4 conse
     expect(diagnosis(r, '1.3').criteria[0]!.met).toBe(false);
   });
 
+  test('A and C in different months do not make 1.3 (ICHD-3 1.3 A: "and fulfilling criteria B and C")', () => {
+    // Jan–Apr: 20 headache days, none migraine-like (A holds, C fails). May–Aug: 10 migraine days
+    // (C holds, A fails). No 4-month run has both.
+    const r = chronicDiary([
+      ...MONTHS.map((m) => chronicMonth(m, { migraineDays: 0, headacheDays: 20 })),
+      ...['2024-05', '2024-06', '2024-07', '2024-08'].map((m) =>
+        chronicMonth(m, { migraineDays: 10, headacheDays: 10 }),
+      ),
+    ]);
+    const m13 = diagnosis(r, '1.3');
+    expect(criteriaMet(m13)).toEqual([
+      ['A', true],
+      ['B', true],
+      ['C', false],
+    ]);
+    expect(m13.status).toBe('not-met');
+    expect(r.classification.codesMet).not.toContain('1.3');
+  });
+
   test('7 migraine-like days in one month fail 1.3 C', () => {
     // February: days 1–7 1.1 attacks, 8–15 tension-type-like → 7 < 8 migraine-like days.
     const r = chronicDiary([
@@ -286,7 +305,8 @@ describe('1.3 chronic migraine (ICHD-3 1.3 A–C; "more than 3 months" = 4 conse
 
   test('missing diary days: 1.3 is undetermined, not not-met', () => {
     // April: 10 headache days recorded (8 migraine + 2 tension-type), the other 20 days not recorded.
-    // 10 < 15 known, but 10 + 20 unrecorded could reach 15 → A undetermined. B and C met.
+    // 10 < 15 known, but 10 + 20 unrecorded could reach 15 → A undetermined. B met. C must hold in
+    // the same months as A (ICHD-3 1.3 A "and fulfilling criteria B and C"), so it is open too.
     const r = chronicDiary([
       ...MONTHS.slice(0, 3).map((m) => chronicMonth(m)),
       chronicMonth('2024-04', { headacheDays: 10, restRecorded: false }),
@@ -297,7 +317,7 @@ describe('1.3 chronic migraine (ICHD-3 1.3 A–C; "more than 3 months" = 4 conse
     expect(criteriaMet(m13)).toEqual([
       ['A', null],
       ['B', true],
-      ['C', true],
+      ['C', null],
     ]);
     expect(m13.criteria[0]!.evidence.months).toEqual(['2024-01', '2024-02', '2024-03']);
     expect(m13.status).toBe('undetermined');
@@ -494,7 +514,9 @@ describe('criteria a clinician must confirm (ICHD-3 criterion E / D: "not better
       dailyRecords: MONTHS.flatMap((m) => headacheFree(daysOf(m, 16, -1))),
     });
     const codes = r.classification.diagnoses.map((d) => d.code);
-    expect(codes).toEqual(['1.1', '1.2.1', '1.3', '1.5.1', '1.5.2', '2.1', '8.2.2']);
+    // One tension-type-like episode is not 2.x (≥10 needed), so no subtype is named.
+    expect(codes).toEqual(['1.1', '1.2.1', '1.3', '1.5.1', '1.5.2', '2', '8.2.2']);
+    expect(diagnosis(r, '2').status).toBe('not-met');
     for (const d of r.classification.diagnoses) {
       expect(d.clinicianMustConfirm.length, d.code).toBeGreaterThan(0);
       expect(
@@ -506,5 +528,23 @@ describe('criteria a clinician must confirm (ICHD-3 criterion E / D: "not better
       'E: not better accounted for by another ICHD-3 diagnosis (history and examination)',
     );
     expect(diagnosis(r, '8.2.2').clinicianMustConfirm).toContain('a pre-existing headache disorder');
+  });
+});
+
+describe('undetermined features keep 1.5 and 2.x open', () => {
+  test('six headache days logged by day only: 1.1 and 1.5.1 are undetermined; 2.x has no subtype', () => {
+    const r = analyze({
+      dailyRecords: daysOf('2024-01', 1, 31).map((date, i) =>
+        i % 6 === 0 ? { date, headache: { peakIntensity: 6 } } : { date, noHeadache: true },
+      ),
+    });
+    expect(r.attacks).toHaveLength(6);
+    expect(diagnosis(r, '1.1').status).toBe('undetermined');
+    expect(diagnosis(r, '1.5.1').status).toBe('undetermined');
+    // Fewer than 10 possible tension-type episodes: 2.x is ruled out, and named without a subtype.
+    expect(r.classification.diagnoses.find((d) => d.code.startsWith('2'))).toMatchObject({
+      code: '2',
+      status: 'not-met',
+    });
   });
 });

@@ -64,6 +64,17 @@ describe('monthly summaries and normalisation to 28 days', () => {
     expect(june).toMatchObject({ recordedDays: 3, painRatedDays: 2, meanDailyPain: 4.5 });
   });
 
+  test('entries dated after "now" are not analysed', () => {
+    const records = dailyRun('2025-03-01', 31, (k) => (k >= 20 ? { peakIntensity: 6 } : undefined));
+    const r = analyzeDiary(makeDiary({ patient: UTC_PATIENT, dailyRecords: records }), {
+      now: Date.parse('2025-03-10T12:00:00Z'),
+    });
+    expect(r.months[0]).toMatchObject({ days: 10, recordedDays: 10, headacheDays: 0, compliance: 1 });
+    expect(r.span).toMatchObject({ first: '2025-03-01', last: '2025-03-10', days: 10, recordedDays: 10 });
+    expect(r.attacks).toEqual([]);
+    expect(r.warnings).toEqual(['entries after 2025-03-10 are not analysed']);
+  });
+
   test('days after "now" are not counted as missing', () => {
     const records = dailyRun('2024-06-01', 10, () => undefined);
     const now = Date.parse('2024-06-10T12:00:00Z');
@@ -216,6 +227,22 @@ describe('outcomes against baseline', () => {
     expect(w3.mhiPercentChange).toBeCloseTo(40, 8);
     expect(w3.guyuron.success).toBe(true);
     expect(w3.guyuron.worsening).toBe(true);
+  });
+
+  test('worsening from a baseline MHI of 0: any migraine afterwards is a rise beyond 10 %', () => {
+    const after = [0, 14, 28, 42, 56, 70].map((k) => attackOn(`f${k}`, addDays(reference, k), 6, 6));
+    const recs = dailyRun('2024-02-02', 28 + 84, () => undefined).filter(
+      (x) => !after.some((a) => a.start.startsWith(x.date)),
+    );
+    const o = analyzeDiary(makeDiary({ patient: UTC_PATIENT, attacks: after, dailyRecords: recs }), {
+      now: Date.parse('2024-06-01T00:00:00Z'),
+      referenceDate: reference,
+    }).outcomes!;
+    expect(o.baseline.mhi!.value).toBe(0);
+    // 6 attacks × 28 / 84 = 2 per 28 days × 6 × 0.25 days = 3.
+    expect(o.windows[0]!.mhi!.value).toBeCloseTo(3, 12);
+    expect(o.windows[0]!.mhiPercentChange).toBeNull();
+    expect(o.windows[0]!.guyuron.worsening).toBe(true);
   });
 
   test('no baseline diary: outcomes say so instead of comparing', () => {

@@ -123,10 +123,13 @@ describe('the chronic daily layout', () => {
     expect(problemsOf(text)).toEqual([{ line: 3, field: 'hours', message: '"many" is not 0–24 hours' }]);
   });
 
-  test('event doses count on days daily.tsv lacks; preventive changes do not', () => {
+  test('event doses count on days daily.tsv lacks; only pain or symptom events confirm a headache-free day', () => {
     const daily = 'day\thours\tpain\tdrug\tmg\n2024-01-01\t5\t6\teletriptan\t40\n';
-    const events =
-      '2024-01-02 10:00:00\t10mg rizatriptan and ibuprofen \n2024-01-03 09:00:00\t25mg topiramate preventative\n';
+    const events = [
+      '2024-01-02 10:00:00\t10mg rizatriptan and ibuprofen ',
+      '2024-01-03 09:00:00\t25mg topiramate preventative',
+      '2024-01-04 14:00:00\tAura',
+    ].join('\n');
     const { diary } = importDiary(daily, 'daily.tsv', { ...opts, events: { text: events, source: 'events.tsv' } });
     expect(diary.dailyRecords).toEqual([
       {
@@ -136,13 +139,13 @@ describe('the chronic daily layout', () => {
       },
       {
         date: '2024-01-02',
-        noHeadache: true,
         medications: [
           { name: 'rizatriptan', class: 'triptan', doseMg: 10 },
           { name: 'ibuprofen', class: 'non-opioid-analgesic' },
         ],
       },
-      { date: '2024-01-03', noHeadache: true },
+      { date: '2024-01-03' },
+      { date: '2024-01-04', noHeadache: true, aura: true },
     ]);
   });
 });
