@@ -34,7 +34,9 @@ export function formatSummary(a: DiaryAnalysis, source: string, layout: string, 
   for (const o of a.medicationOveruse) {
     const label = o.status === 'meets-criteria' ? 'MEETS CRITERIA' : 'risk';
     const months = o.months.map((m) => `${m.month} (${m.days} d)`).join(', ');
-    out.push(`  ${o.code} ${o.name}, ≥${o.thresholdDays} days/month: ${label}; ${o.months.length} months: ${months}`);
+    out.push(
+      `  ${o.code} ${o.name}, ≥${o.thresholdDays} days/month: ${label}; ${o.months.length} month${o.months.length === 1 ? '' : 's'}: ${months}`,
+    );
   }
 
   out.push('', 'Months (per 28 = count × 28 / recorded days, only when enough days are recorded)');

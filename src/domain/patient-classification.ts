@@ -92,7 +92,7 @@ export function classifyPatient(
   const without = idsOf('migraine-without-aura');
   const withAura = idsOf('migraine-with-aura');
   // Attacks not shown to fulfil 1.1 B–D (or 1.2 B–C) that still could once their unrecorded features are
-  // known: none of those criteria is false. An episode from daily records has no features, so it stays
+  // known: none of those criteria is false. A headache day from daily records has no features, so it stays
   // open for 1.1 (never for 1.2: an attack without recorded aura fails 1.2 B).
   const couldFulfil = (a: DerivedAttack, criteria: 'migraineWithoutAura' | 'migraineWithAura'): boolean => {
     const c = a.classification;
