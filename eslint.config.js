@@ -13,6 +13,27 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    rules: {
+      // `const { secret: _secret, ...rest } = record` drops a field on purpose.
+      '@typescript-eslint/no-unused-vars': ['error', { varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+    },
+  },
+  {
+    // Services hold use cases and access policy; they know nothing of HTTP, SQL or the CLI.
+    files: ['src/services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: ['storage', 'http', 'cli', 'web', 'bench', 'scripts'].map((layer) => ({
+            group: [`../${layer}/*`],
+            message: `services must not import the ${layer} layer`,
+          })),
+        },
+      ],
+    },
+  },
+  {
     files: ['bin/**/*.js', '.ci/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },

@@ -1,14 +1,19 @@
 import { Command, CommanderError } from 'commander';
 import { ImportError } from '../import/errors.js';
 import { analyzeCommand } from './analyze-command.js';
-import { UsageError } from './usage-error.js';
+import { demoCommand } from './demo-command.js';
+import { describeServiceError, serverCommands } from './server-commands.js';
+import { CheckFailedError, UsageError } from './usage-error.js';
 
 export function buildProgram(): Command {
-  return new Command('relief')
+  const program = new Command('relief')
     .description('Relief: headache and pain diary analysis, ICHD-3 classification and treatment outcomes')
     .version('0.1.0')
     .exitOverride()
     .addCommand(analyzeCommand().exitOverride());
+  for (const command of serverCommands()) program.addCommand(command.exitOverride());
+  program.addCommand(demoCommand().exitOverride());
+  return program;
 }
 
 /** Runs the CLI and returns the exit code: 0 done, 1 bad input file, 2 bad usage. */
@@ -25,6 +30,12 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof UsageError) {
       process.stderr.write(`relief: ${e.message}\n`);
       return 2;
+    }
+    if (e instanceof CheckFailedError) return 1;
+    const refused = describeServiceError(e);
+    if (refused !== null) {
+      process.stderr.write(`relief: ${refused}\n`);
+      return 1;
     }
     throw e;
   }

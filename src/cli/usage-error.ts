@@ -2,3 +2,8 @@
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/** A check that ran and found problems, already reported on stdout (exit code 1). */
+export class CheckFailedError extends Error {
+  override name = 'CheckFailedError';
+}

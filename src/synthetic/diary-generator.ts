@@ -116,6 +116,26 @@ const STREAM = { profile: 1, life: 2, cycle: 3, gaps: 4, attacks: 5 } as const;
 
 export type FrequencyType = 'episodic' | 'chronic';
 
+/**
+ * How readily the patient takes acute medication: 'sparing' (advised to limit it), 'usual', or
+ * 'overuse' (treats nearly every headache, including mild ones).
+ */
+export type AcuteTreatment = 'sparing' | 'usual' | 'overuse';
+
+/** Exposures that can raise the next day's attack risk (see {@link NEXT_DAY_RISK}). */
+export type TriggerFactor = 'stress' | 'sleep' | 'alcohol' | 'caffeine';
+
+/** The triggers a patient reacts to unless told otherwise. */
+export const DEFAULT_TRIGGER_FACTORS: readonly TriggerFactor[] = ['stress', 'sleep', 'alcohol'];
+
+/** A later change of the attack rate after the reference date, e.g. a relapse. */
+export interface RateChange {
+  /** From this day on (YYYY-MM-DD, after the reference date)… */
+  from: string;
+  /** …the attack rate is the baseline rate times this. */
+  multiplier: number;
+}
+
 /** Baseline attacks per 28 days drawn for each frequency type. */
 export const ATTACK_RATE_RANGES: Record<FrequencyType, readonly [number, number]> = {
   episodic: [4, 8],
@@ -147,6 +167,12 @@ export interface DiaryGeneratorOptions {
   referenceDate?: string;
   /** Default 0.5 (a 50 % responder on average). */
   rateMultiplier?: number;
+  /** Later changes of the multiplier after `referenceDate`, e.g. a relapse; default none. */
+  rateChanges?: readonly RateChange[];
+  /** Default 'usual'. */
+  acuteTreatment?: AcuteTreatment;
+  /** The exposures that raise this patient's next-day attack risk; default {@link DEFAULT_TRIGGER_FACTORS}. */
+  triggerFactors?: readonly TriggerFactor[];
 }
 
 export interface Drug {
@@ -185,6 +211,10 @@ export interface PatientProfile {
   caffeineHabit: number;
   referenceDate: string | null;
   rateMultiplier: number;
+  /** Sorted by date. */
+  rateChanges: RateChange[];
+  acuteTreatment: AcuteTreatment;
+  triggerFactors: TriggerFactor[];
 }
 
 const TRIPTANS: readonly Drug[] = [
@@ -224,6 +254,13 @@ function validateOptions(o: DiaryGeneratorOptions): void {
   }
   if (o.auraShare !== undefined && !(o.auraShare >= 0 && o.auraShare <= 1)) {
     throw new RangeError('auraShare must be in [0, 1]');
+  }
+  for (const change of o.rateChanges ?? []) {
+    if (!isValidLocalDate(change.from)) throw new RangeError(`rateChanges: "${change.from}" is not YYYY-MM-DD`);
+    if (!(change.multiplier >= 0)) throw new RangeError('rateChanges: a multiplier must not be negative');
+  }
+  if (o.rateChanges !== undefined && o.rateChanges.length > 0 && o.referenceDate === undefined) {
+    throw new RangeError('rateChanges need a referenceDate');
   }
 }
 
@@ -266,6 +303,9 @@ export function drawProfile(options: DiaryGeneratorOptions): PatientProfile {
     caffeineHabit: rng.uniform(0.5, 2.5),
     referenceDate: options.referenceDate ?? null,
     rateMultiplier: options.rateMultiplier ?? 0.5,
+    rateChanges: [...(options.rateChanges ?? [])].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0)),
+    acuteTreatment: options.acuteTreatment ?? 'usual',
+    triggerFactors: [...(options.triggerFactors ?? DEFAULT_TRIGGER_FACTORS)],
   };
   // Menstruation from about 12 to about 50 years of age, judged at the diary start.
   const ageAtStart = Number(options.startDate.slice(0, 4)) - profile.birthYear;
@@ -416,16 +456,22 @@ export const NEXT_DAY_RISK = {
   stress3: 1.8,
   sleepUnder6h: 1.5,
   alcohol: 1.4,
+  /** Three or more caffeinated drinks (the top of the 0–3 scale); only for patients with the 'caffeine' trigger. */
+  caffeine3: 1.3,
 } as const;
 
 function riskRatio(yesterday: DayState | undefined, today: DayState, p: PatientProfile): number {
   let r = 1;
   if (yesterday) {
     const f = yesterday.factors;
-    if (f.stress >= 3) r *= NEXT_DAY_RISK.stress3;
-    else if (f.stress >= 2) r *= NEXT_DAY_RISK.stress2;
-    if (f.sleepHours < 6) r *= NEXT_DAY_RISK.sleepUnder6h;
-    if (f.alcohol) r *= NEXT_DAY_RISK.alcohol;
+    const reacts = (t: TriggerFactor) => p.triggerFactors.includes(t);
+    if (reacts('stress')) {
+      if (f.stress >= 3) r *= NEXT_DAY_RISK.stress3;
+      else if (f.stress >= 2) r *= NEXT_DAY_RISK.stress2;
+    }
+    if (reacts('sleep') && f.sleepHours < 6) r *= NEXT_DAY_RISK.sleepUnder6h;
+    if (reacts('alcohol') && f.alcohol) r *= NEXT_DAY_RISK.alcohol;
+    if (reacts('caffeine') && f.caffeine >= 3) r *= NEXT_DAY_RISK.caffeine3;
   }
   if (today.menstrualWindow) r *= p.menstrualSensitivity;
   return r;
@@ -440,9 +486,16 @@ function dailyAttackProbabilities(days: readonly DayState[], p: PatientProfile):
   const meanRatio = ratios.reduce((s, r) => s + r, 0) / Math.max(1, ratios.length);
   return days.map((d, i) => {
     const after = p.referenceDate !== null && d.date >= p.referenceDate;
-    const rate = p.attacksPer28 * (after ? p.rateMultiplier : 1);
+    const rate = p.attacksPer28 * (after ? multiplierOn(p, d.date) : 1);
     return clamp(((rate / 28) * ratios[i]!) / meanRatio, 0, 0.95);
   });
+}
+
+/** The rate multiplier on a day after the reference date: the last change begun by then, else the first. */
+function multiplierOn(p: PatientProfile, date: string): number {
+  let multiplier = p.rateMultiplier;
+  for (const change of p.rateChanges) if (change.from <= date) multiplier = change.multiplier;
+  return multiplier;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -527,6 +580,13 @@ function intake(drug: Drug, takenMs: number, effect: MedicationEffect, timeZone:
   return m;
 }
 
+/** Share of attacks treated at all, by treatment habit; 'usual' is the generator's original model. */
+const TREATED_SHARE: Record<AcuteTreatment, Record<AttackKind, number>> = {
+  sparing: { migraine: 0.55, tension: 0.2 },
+  usual: { migraine: 0.9, tension: 0.6 },
+  overuse: { migraine: 1, tension: 0.95 },
+};
+
 /** Acute treatment, and the earlier end that a dose which worked brings about. */
 function treat(
   rng: Rng,
@@ -537,7 +597,7 @@ function treat(
 ): { medications: MedicationIntake[]; endMs: number } {
   const medications: MedicationIntake[] = [];
   let endMs = naturalEndMs;
-  if (!rng.chance(kind === 'migraine' ? 0.9 : 0.6)) return { medications, endMs };
+  if (!rng.chance(TREATED_SHARE[p.acuteTreatment][kind])) return { medications, endMs };
   let takenMs = startMs + roundTo(rng.uniform(10, 90), 5) * MINUTE_MS;
   let drug = firstDrug(rng, p, kind);
   for (let dose = 0; dose < 2 && takenMs < endMs - 10 * MINUTE_MS; dose++) {
@@ -618,11 +678,14 @@ function tensionFeatures(rng: Rng, p: PatientProfile): Partial<AttackBody> {
 }
 
 /** Triggers the patient noted: yesterday's exposures, each mentioned about half the time. */
-function notedTriggers(rng: Rng, yesterday: DayState | undefined, today: DayState): string[] {
+function notedTriggers(rng: Rng, p: PatientProfile, yesterday: DayState | undefined, today: DayState): string[] {
   const candidates: string[] = [];
   if (yesterday && yesterday.factors.stress >= 2) candidates.push('stress');
   if (yesterday && yesterday.factors.sleepHours < 6) candidates.push('poor sleep');
   if (yesterday?.factors.alcohol) candidates.push('alcohol');
+  // Only patients who react to caffeine think of it (keeps the original draws for everyone else).
+  if (p.triggerFactors.includes('caffeine') && yesterday && yesterday.factors.caffeine >= 3)
+    candidates.push('caffeine');
   if (today.menstrualWindow) candidates.push('menstruation');
   return candidates.filter(() => rng.chance(0.5));
 }
@@ -648,7 +711,7 @@ function drawAttack(
   // One entry in ten is a quick one: times, intensity and medication, no features.
   const detailed = rng.chance(0.9);
   const features = kind === 'migraine' ? migraineFeatures(rng, p, intensity) : tensionFeatures(rng, p);
-  const triggers = notedTriggers(rng, yesterday, today);
+  const triggers = notedTriggers(rng, p, yesterday, today);
   const body: AttackBody = {
     start: formatInZone(startMs, p.timeZone),
     end: formatInZone(endMs, p.timeZone),

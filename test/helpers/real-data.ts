@@ -1,3 +1,4 @@
+import { describe, test } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -17,4 +18,13 @@ export function haveRealData(relative: string): boolean {
 
 export function readRealData(relative: string): string {
   return readFileSync(realDataPath(relative), 'utf8');
+}
+
+/**
+ * A suite over a real data file. A skipped `describe` still runs its body to collect tests, so
+ * the body (which reads the file) runs only when the file is there.
+ */
+export function describeWithRealData(relative: string, name: string, body: () => void): void {
+  if (haveRealData(relative)) describe(name, body);
+  else describe.skip(name, () => test.skip(`needs ${relative}`, () => undefined));
 }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { analyzeDiary } from '../../src/domain/analysis.js';
 import { importDiary } from '../../src/import/import-diary.js';
-import { haveRealData, readRealData, realDataPath } from '../helpers/real-data.js';
+import { describeWithRealData, readRealData, realDataPath } from '../helpers/real-data.js';
 
 const AS_OF = Date.parse('2026-01-01T00:00:00Z');
 
@@ -18,7 +18,7 @@ interface ExpectedMonth {
   per28: { headacheDays: number; migraineDays: number; acuteMedicationDays: number } | null;
 }
 
-describe.skipIf(!haveRealData('chronic-migraine-diary/daily.tsv'))('the real chronic migraine diary', () => {
+describeWithRealData('chronic-migraine-diary/daily.tsv', 'the real chronic migraine diary', () => {
   const dir = 'chronic-migraine-diary';
   const imported = importDiary(readRealData(`${dir}/daily.tsv`), realDataPath(`${dir}/daily.tsv`), {
     patientId: 'chronic',
@@ -109,7 +109,7 @@ describe.skipIf(!haveRealData('chronic-migraine-diary/daily.tsv'))('the real chr
   });
 });
 
-describe.skipIf(!haveRealData('daily-trigger-diary-490d.csv'))('the real daily trigger diary', () => {
+describeWithRealData('daily-trigger-diary-490d.csv', 'the real daily trigger diary', () => {
   const file = 'daily-trigger-diary-490d.csv';
   const imported = importDiary(readRealData(file), realDataPath(file), { patientId: 't', timeZone: 'America/Toronto' });
   const analysis = analyzeDiary(imported.diary, { now: AS_OF });
@@ -137,7 +137,7 @@ describe.skipIf(!haveRealData('daily-trigger-diary-490d.csv'))('the real daily t
   });
 });
 
-describe.skipIf(!haveRealData('migraine-buddy-export-sample.csv'))('a Migraine Buddy export', () => {
+describeWithRealData('migraine-buddy-export-sample.csv', 'a Migraine Buddy export', () => {
   test('reads its attack with time, duration, pain, symptoms and positions', () => {
     const file = 'migraine-buddy-export-sample.csv';
     const { diary, layout } = importDiary(readRealData(file), realDataPath(file), { patientId: 'm', timeZone: 'UTC' });

@@ -1,0 +1,190 @@
+import { performance } from 'node:perf_hooks';
+import { Command } from 'commander';
+import { isValidLocalDate } from '../domain/time.js';
+import { DiaryImportService } from '../services/bulk-import.js';
+import { ServiceError } from '../services/errors.js';
+import type { ReliefServices } from '../services/relief-services.js';
+import {
+  cohortEntries,
+  cohortPatients,
+  cohortSites,
+  cohortWindow,
+  countPatient,
+  type CohortOptions,
+  type CohortPatient,
+} from '../synthetic/cohort-generator.js';
+import { configuredDatabase, describeDatabase, OPERATOR, withServices } from './server-context.js';
+import { UsageError } from './usage-error.js';
+
+export const DEMO_LIMITS = { patients: 100_000, months: 120, seed: 0xffffffff } as const;
+
+interface RawOptions {
+  patients: string;
+  months: string;
+  seed: string;
+  endDate?: string;
+}
+
+/** A whole number written in digits only, within [min, max]; the option is named in the error. */
+function wholeNumber(option: string, text: string, min: number, max: number): number {
+  const n = /^\d+$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
+  const what = min === 0 ? 'a whole number' : 'a positive whole number';
+  if (!Number.isSafeInteger(n)) throw new UsageError(`--${option}: must be ${what}, not "${text}"`);
+  if (n < min) throw new UsageError(`--${option}: must be ${what}, not ${n}`);
+  if (n > max) throw new UsageError(`--${option}: must be at most ${max.toLocaleString('en-GB')}, not ${n}`);
+  return n;
+}
+
+/** Checks the options; the cohort ends on `endDate`, by default the day before `today`. */
+export function demoOptions(raw: RawOptions, today: Date): CohortOptions {
+  const patients = wholeNumber('patients', raw.patients, 1, DEMO_LIMITS.patients);
+  const months = wholeNumber('months', raw.months, 1, DEMO_LIMITS.months);
+  const seed = wholeNumber('seed', raw.seed, 0, DEMO_LIMITS.seed);
+  let endDate = new Date(today.getTime() - 86_400_000).toISOString().slice(0, 10);
+  if (raw.endDate !== undefined) {
+    if (!isValidLocalDate(raw.endDate))
+      throw new UsageError(`--end-date: must be a date YYYY-MM-DD, not "${raw.endDate}"`);
+    endDate = raw.endDate;
+  }
+  return { seed, patients, months, endDate };
+}
+
+/** Progress on stderr: a bar redrawn in place on a terminal, otherwise a line every 10 %. */
+class Progress {
+  private shownTenths = 0;
+  private readonly tty = process.stderr.isTTY === true;
+
+  constructor(private readonly total: number) {}
+
+  update(done: number): void {
+    if (this.tty) {
+      const width = 30;
+      const filled = Math.round((done / this.total) * width);
+      process.stderr.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${this.total} patients`);
+      if (done === this.total) process.stderr.write('\n');
+      return;
+    }
+    const tenths = Math.floor((done * 10) / this.total);
+    if (tenths > this.shownTenths) {
+      this.shownTenths = tenths;
+      process.stderr.write(`demo: ${tenths * 10} % (${done}/${this.total} patients)\n`);
+    }
+  }
+}
+
+export interface DemoSummary {
+  sites: { total: number; created: number };
+  patients: { total: number; created: number; withProcedure: number };
+  attacks: number;
+  dailyRecords: number;
+  questionnaires: number;
+  entries: { created: number; unchanged: number };
+  seconds: number;
+}
+
+/** A conflict with data already in the database, explained in terms of the demo. */
+function explainConflict(error: unknown, patientId: string): unknown {
+  if (error instanceof ServiceError && error.code === 'conflict') {
+    return new ServiceError(
+      'conflict',
+      `demo patient ${patientId} already exists with other data, made with another --months or --end-date: ` +
+        'use the same options, another --seed, or an empty database',
+    );
+  }
+  return error;
+}
+
+/** Writes the cohort through the services, acting as the operator; running it again adds nothing. */
+export async function writeDemo(
+  services: ReliefServices,
+  options: CohortOptions,
+  onProgress: (done: number) => void = () => {},
+): Promise<DemoSummary> {
+  const started = performance.now();
+  const summary: DemoSummary = {
+    sites: { total: 0, created: 0 },
+    patients: { total: 0, created: 0, withProcedure: 0 },
+    attacks: 0,
+    dailyRecords: 0,
+    questionnaires: 0,
+    entries: { created: 0, unchanged: 0 },
+    seconds: 0,
+  };
+  for (const site of cohortSites(options)) {
+    const written = await services.admin.putSite(OPERATOR, site.id, { name: site.name }, undefined);
+    summary.sites.total++;
+    if (written.status === 'created') summary.sites.created++;
+  }
+  const importer = new DiaryImportService(services.store, services.clock);
+  const write = async (patient: CohortPatient) => {
+    try {
+      const written = await services.patients.put(OPERATOR, patient.id, patient.record, undefined);
+      const imported = await importer.importEntries(OPERATOR, patient.id, cohortEntries(patient));
+      const counts = countPatient(patient);
+      summary.patients.total++;
+      if (written.status === 'created') summary.patients.created++;
+      summary.patients.withProcedure += counts.procedures;
+      summary.attacks += counts.attacks;
+      summary.dailyRecords += counts.dailyRecords;
+      summary.questionnaires += counts.questionnaires;
+      summary.entries.created += imported.created;
+      summary.entries.unchanged += imported.unchanged;
+      onProgress(summary.patients.total);
+    } catch (error) {
+      throw explainConflict(error, patient.id);
+    }
+  };
+  // PostgreSQL answers over the network: keep a few patients in flight. SQLite works in-process.
+  const workers = services.store.dialect === 'postgres' ? 4 : 1;
+  const patients = cohortPatients(options);
+  let failed = false;
+  const worker = async () => {
+    // After a failure the other workers finish the patient in hand and stop, so that no write
+    // is still running when the database is closed.
+    for (let next = patients.next(); !failed && !next.done; next = patients.next()) {
+      try {
+        await write(next.value);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  const settled = await Promise.allSettled(Array.from({ length: workers }, worker));
+  const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (rejected) throw rejected.reason;
+  summary.seconds = (performance.now() - started) / 1000;
+  return summary;
+}
+
+const n = (x: number): string => x.toLocaleString('en-GB');
+
+export function formatDemoSummary(options: CohortOptions, s: DemoSummary, database: string): string {
+  const window = cohortWindow(options);
+  return [
+    `Synthetic demo cohort, seed ${options.seed}: diaries from ${window.startDate} to ${window.endDate} (${n(window.days)} days)`,
+    `  sites           ${n(s.sites.total)} (${n(s.sites.created)} new)`,
+    `  patients        ${n(s.patients.total)} (${n(s.patients.created)} new), ${n(s.patients.withProcedure)} with a procedure date`,
+    `  attacks         ${n(s.attacks)}`,
+    `  daily records   ${n(s.dailyRecords)}`,
+    `  questionnaires  ${n(s.questionnaires)}`,
+    `  entries written ${n(s.entries.created)} new, ${n(s.entries.unchanged)} already there`,
+    `Done in ${s.seconds.toFixed(1)} s (${database}). All of it is made up: do not read any result from it.`,
+  ].join('\n');
+}
+
+export function demoCommand(): Command {
+  return new Command('demo')
+    .description('fill the configured database with a synthetic demo cohort (made-up patients; migrates it first)')
+    .option('--patients <n>', `number of patients, 1–${n(DEMO_LIMITS.patients)}`, '50')
+    .option('--months <n>', `diary length in months, 1–${DEMO_LIMITS.months}`, '24')
+    .option('--seed <n>', 'random seed: the same seed and options give the same cohort', '1')
+    .option('--end-date <date>', 'last diary day, YYYY-MM-DD (default: yesterday, UTC)')
+    .action(async (raw: RawOptions) => {
+      const options = demoOptions(raw, new Date());
+      const database = configuredDatabase();
+      const progress = new Progress(options.patients);
+      const summary = await withServices((services) => writeDemo(services, options, (done) => progress.update(done)));
+      process.stdout.write(`${formatDemoSummary(options, summary, describeDatabase(database))}\n`);
+    });
+}

@@ -1,0 +1,163 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+
+/**
+ * The one set of migrations for SQLite and PostgreSQL. Migrations are append-only: a change to
+ * the schema is a new entry, never an edit of one that may have run somewhere.
+ */
+const ENTRY_TABLES = ['attacks', 'daily_records', 'medication_intakes', 'questionnaire_responses'] as const;
+
+const initial: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('sites')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('users')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('username', 'text', (c) => c.notNull().unique())
+      .addColumn('display_name', 'text', (c) => c.notNull())
+      .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('admin', 'clinician', 'researcher', 'patient')`))
+      .addColumn('password_hash', 'text', (c) => c.notNull())
+      .addColumn('must_change_password', 'integer', (c) => c.notNull())
+      .addColumn('failed_logins', 'integer', (c) => c.notNull())
+      .addColumn('locked_until', 'text')
+      .addColumn('disabled', 'integer', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('site_memberships')
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('site_id', 'text', (c) => c.notNull().references('sites.id'))
+      .addPrimaryKeyConstraint('site_memberships_pk', ['user_id', 'site_id'])
+      .execute();
+
+    await db.schema
+      .createTable('patients')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('site_id', 'text', (c) => c.notNull().references('sites.id'))
+      .addColumn('user_id', 'text', (c) => c.unique().references('users.id'))
+      .addColumn('display_name', 'text', (c) => c.notNull())
+      .addColumn('birth_year', 'integer')
+      .addColumn('sex', 'text')
+      .addColumn('time_zone', 'text', (c) => c.notNull())
+      .addColumn('conditions', 'text', (c) => c.notNull())
+      .addColumn('reference_date', 'text')
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('patients_site').on('patients').column('site_id').execute();
+
+    await db.schema
+      .createTable('care_team')
+      .addColumn('patient_id', 'text', (c) => c.notNull().references('patients.id').onDelete('cascade'))
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+      .addPrimaryKeyConstraint('care_team_pk', ['patient_id', 'user_id'])
+      .execute();
+
+    for (const table of ENTRY_TABLES) {
+      await db.schema
+        .createTable(table)
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('patient_id', 'text', (c) => c.notNull().references('patients.id'))
+        .addColumn('local_date', 'text', (c) => c.notNull())
+        .addColumn('end_date', 'text', (c) => c.notNull())
+        .addColumn('instant', 'text')
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('deleted_at', 'text')
+        .execute();
+      await db.schema.createIndex(`${table}_patient_date`).on(table).columns(['patient_id', 'local_date']).execute();
+    }
+    // One live daily record per patient and day; a deleted one may be followed by a new one.
+    await db.schema
+      .createIndex('daily_records_one_per_day')
+      .on('daily_records')
+      .columns(['patient_id', 'local_date'])
+      .unique()
+      .where(sql.ref('deleted_at'), 'is', null)
+      .execute();
+
+    await db.schema
+      .createTable('sessions')
+      .addColumn('id_hash', 'text', (c) => c.primaryKey())
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('csrf_token', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('sessions_user').on('sessions').column('user_id').execute();
+
+    await db.schema
+      .createTable('api_tokens')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('revoked_at', 'text')
+      .execute();
+
+    // No foreign keys here: the log outlives what it describes and is only ever appended to.
+    await db.schema
+      .createTable('audit_log')
+      .addColumn('seq', 'bigint', (c) => c.primaryKey())
+      .addColumn('at', 'text', (c) => c.notNull())
+      .addColumn('actor_user_id', 'text')
+      .addColumn('actor_role', 'text')
+      .addColumn('action', 'text', (c) => c.notNull())
+      .addColumn('patient_id', 'text')
+      .addColumn('entity_type', 'text')
+      .addColumn('entity_id', 'text')
+      .addColumn('request_id', 'text')
+      .addColumn('outcome', 'text', (c) => c.notNull())
+      .addColumn('prev_hash', 'text', (c) => c.notNull())
+      .addColumn('hash', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('audit_log_patient').on('audit_log').columns(['patient_id', 'seq']).execute();
+
+    await db.schema
+      .createTable('audit_head')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('seq', 'bigint', (c) => c.notNull())
+      .addColumn('hash', 'text', (c) => c.notNull())
+      .execute();
+    await sql`insert into audit_head (id, seq, hash) values (1, 0, ${'0'.repeat(64)})`.execute(db);
+  },
+};
+
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001_initial': initial,
+};
+
+class StaticMigrationProvider implements MigrationProvider {
+  getMigrations(): Promise<Record<string, Migration>> {
+    return Promise.resolve(MIGRATIONS);
+  }
+}
+
+/** Brings the database to the latest schema; returns the names of the migrations it ran. */
+export async function migrateToLatest<T>(db: Kysely<T>): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: new StaticMigrationProvider(),
+    migrationTableName: 'relief_migrations',
+    migrationLockTableName: 'relief_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${String(error)}`, { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
