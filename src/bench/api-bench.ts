@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +9,7 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { SQLITE_FILE_NAME, type DatabaseConfig } from '../storage/database-config.js';
 import { attackBody, type ChildServer, freshId, seedBenchData, startChild } from './bench-support.js';
+import { freePort } from './free-port.js';
 
 /**
  * `npm run bench:api`: durable diary writes through the HTTP API, measured with autocannon on
@@ -202,18 +202,6 @@ async function benchRelief(target: string, config: DatabaseConfig, env: NodeJS.P
   result.rows = await countAttackRows(config, patientId);
   result.acknowledged = warmup2xx + result.ok2xx;
   return result;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
 }
 
 /** RELIEF_BENCH_POSTGRES_URL, or a throwaway cluster; null when PostgreSQL is not installed. */

@@ -1,12 +1,12 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { freePort } from '../../src/bench/free-port.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -85,18 +85,6 @@ async function startThrowaway(): Promise<{ dir: string; url: string }> {
   const stderr = (lastError as { stderr?: string }).stderr?.trim();
   throw new Error(`could not start a throwaway PostgreSQL cluster${stderr ? `:\n${stderr}` : ''}`, {
     cause: lastError,
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
-    });
   });
 }
 
