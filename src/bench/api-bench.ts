@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,16 +9,20 @@ import autocannon from 'autocannon';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { SQLITE_FILE_NAME, type DatabaseConfig } from '../storage/database-config.js';
-import { attackBody, type ChildServer, freshId, seedBenchData, startChild } from './bench-support.js';
+import { attackBody, type ChildServer, freshId, positive, seedBenchData, startChild } from './bench-support.js';
 import { freePort } from './free-port.js';
 
 /**
  * `npm run bench:api`: durable diary writes through the HTTP API, measured with autocannon on
  * loopback. Each request is an authenticated PUT of an attack under a fresh UUID, so each one is
- * a real insert, committed (and on SQLite synced) before the answer. The server runs as a child
- * process, as in production; a bare Fastify echo server under the same load is the floor.
+ * a real insert, committed (and on SQLite synced) before the answer, with the patient's month and
+ * 28-day summaries updated in the same transaction. The writes go to patients picked at random
+ * among BENCH_PATIENTS, each with a two-year diary already (a registry's patients, not one
+ * patient with thousands of attacks a day). The server runs as a child process, as in
+ * production; a bare Fastify echo server under the same load is the floor.
  *
  * Environment: BENCH_SECONDS (10), BENCH_CONNECTIONS (50), BENCH_WARMUP_REQUESTS (2000),
+ * BENCH_PATIENTS (100), BENCH_DIARY_DAYS (730: each patient's diary before the run; 0 for none),
  * RELIEF_BENCH_POSTGRES_URL (else a throwaway cluster of scripts/postgres-throwaway.sh, if
  * PostgreSQL is installed), BENCH_PROFILE=1 (the server children write V8 CPU profiles to
  * build/profiles/), BENCH_ONLY=echo,sqlite,postgres (a subset of the targets).
@@ -34,20 +39,14 @@ const PROFILE_DIR = path.join(ROOT, 'build', 'profiles');
 const SECONDS = positive('BENCH_SECONDS', 10);
 const CONNECTIONS = positive('BENCH_CONNECTIONS', 50);
 const WARMUP_REQUESTS = positive('BENCH_WARMUP_REQUESTS', 2000);
+const PATIENTS = positive('BENCH_PATIENTS', 100);
+const DIARY_DAYS = process.env.BENCH_DIARY_DAYS === '0' ? 0 : positive('BENCH_DIARY_DAYS', 730);
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'echo,sqlite,postgres').split(',').map((s) => s.trim()));
 const GOAL_WRITES_PER_SECOND = 3000;
 const GOAL_P99_MS = 50;
 
 const run = promisify(execFile);
-
-function positive(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, not "${raw}"`);
-  return n;
-}
 
 interface TargetResult {
   target: string;
@@ -63,7 +62,7 @@ interface TargetResult {
   timeouts: number;
   statusCodes: Record<string, number>;
   durationSeconds: number;
-  /** Attack rows of the benchmark patient after the run (warm-up included); null for the echo floor. */
+  /** Attack rows the run added to the benchmark patients (warm-up included); null for the echo floor. */
   rows: number | null;
   /** 2xx answers of warm-up and measured run together, to compare with `rows`. */
   acknowledged: number | null;
@@ -149,11 +148,12 @@ async function benchEcho(): Promise<TargetResult> {
   }
 }
 
-async function countAttackRows(config: DatabaseConfig, patientId: string): Promise<number> {
+async function countAttackRows(config: DatabaseConfig, patientIds: readonly string[]): Promise<number> {
+  const prefix = `${patientIds[0]!.replace(/-\d+$/, '')}-%`;
   if (config.kind === 'sqlite') {
     const db = new SQLite(config.file, { readonly: true, fileMustExist: true });
     try {
-      const row = db.prepare('select count(*) as n from attacks where patient_id = ?').get(patientId) as { n: number };
+      const row = db.prepare('select count(*) as n from attacks where patient_id like ?').get(prefix) as { n: number };
       return row.n;
     } finally {
       db.close();
@@ -162,8 +162,8 @@ async function countAttackRows(config: DatabaseConfig, patientId: string): Promi
   const client = new pg.Client({ connectionString: config.url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ n: string }>('select count(*) as n from attacks where patient_id = $1', [
-      patientId,
+    const { rows } = await client.query<{ n: string }>('select count(*) as n from attacks where patient_id like $1', [
+      prefix,
     ]);
     return Number(rows[0]!.n);
   } finally {
@@ -172,7 +172,12 @@ async function countAttackRows(config: DatabaseConfig, patientId: string): Promi
 }
 
 async function benchRelief(target: string, config: DatabaseConfig, env: NodeJS.ProcessEnv): Promise<TargetResult> {
-  const { patientId, token } = await seedBenchData(config);
+  const started = Date.now();
+  const { patientIds, token, seededAttacks } = await seedBenchData(config, PATIENTS, DIARY_DAYS);
+  console.log(
+    `${target}: seeded ${fmt(PATIENTS)} patients with ${fmt(DIARY_DAYS)}-day diaries ` +
+      `(${fmt(seededAttacks)} attacks) in ${fmt((Date.now() - started) / 1000)} s`,
+  );
   const server: ChildServer = await startChild(
     nodeArgs(CLI, target.replace(/\W+/g, '-'), ['serve', '--port', '0', '--host', '127.0.0.1']),
     env,
@@ -186,6 +191,7 @@ async function benchRelief(target: string, config: DatabaseConfig, env: NodeJS.P
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       next() {
         const id = freshId();
+        const patientId = patientIds[randomInt(patientIds.length)]!;
         return { path: `/api/v1/patients/${patientId}/attacks/${id}`, body: attackBody(id) };
       },
     };
@@ -199,7 +205,7 @@ async function benchRelief(target: string, config: DatabaseConfig, env: NodeJS.P
     await server.stop();
   }
   const { result, warmup2xx } = measured;
-  result.rows = await countAttackRows(config, patientId);
+  result.rows = (await countAttackRows(config, patientIds)) - seededAttacks;
   result.acknowledged = warmup2xx + result.ok2xx;
   return result;
 }
@@ -258,7 +264,8 @@ async function main(): Promise<void> {
   const loadBefore = os.loadavg()[0]!;
   console.log(`load average (1 min) before the run: ${loadBefore.toFixed(2)}`);
   console.log(
-    'load: authenticated PUT /api/v1/patients/<p>/attacks/<fresh uuid>, a new attack per request (201 expected)',
+    `load: authenticated PUT /api/v1/patients/<one of ${PATIENTS}>/attacks/<fresh uuid>, a new attack per request ` +
+      `(201 expected), on patients with ${DIARY_DAYS}-day diaries`,
   );
   if (PROFILE) mkdirSync(PROFILE_DIR, { recursive: true });
   const results: TargetResult[] = [];
@@ -333,6 +340,8 @@ async function main(): Promise<void> {
         connections: CONNECTIONS,
         seconds: SECONDS,
         warmupRequests: WARMUP_REQUESTS,
+        patients: PATIENTS,
+        diaryDays: DIARY_DAYS,
         goal: { writesPerSecond: GOAL_WRITES_PER_SECOND, p99Ms: GOAL_P99_MS },
         results,
         notes,

@@ -1,34 +1,74 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { OPERATOR } from '../cli/server-context.js';
+import { DiaryImportService } from '../services/bulk-import.js';
 import { createServices } from '../services/relief-services.js';
 import { createUserInputSchema, patientInputSchema } from '../services/schemas.js';
 import type { DatabaseConfig } from '../storage/database-config.js';
 import { openStore } from '../storage/open-store.js';
 import { generateDiary } from '../synthetic/diary-generator.js';
 
-/** Helpers of `npm run bench:api`: seeding a database, running a server as a child process. */
+/** Helpers of the benchmarks: settings, seeding a database, running a server as a child process. */
+
+/** A positive whole number from the environment, or the default. */
+export function positive(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, not "${raw}"`);
+  return n;
+}
 
 export interface Seeded {
-  patientId: string;
+  patientIds: string[];
   token: string;
+  /** Attacks the patients' diaries hold before the run. */
+  seededAttacks: number;
 }
 
 /**
- * Creates a site, a patient, a clinician of that site and an API token for the clinician, with
- * fresh ids so that a database already in use is not disturbed. Closes the store afterwards.
+ * Creates a site, `patients` patients each with a seeded diary of `diaryDays` days (attacks and
+ * daily records from the generator behind `relief demo`, written as `relief demo` writes them),
+ * a clinician of that site and an API token for the clinician, with fresh ids so that a database
+ * already in use is not disturbed. Closes the store afterwards.
  */
-export async function seedBenchData(config: DatabaseConfig): Promise<Seeded> {
+export async function seedBenchData(config: DatabaseConfig, patients: number, diaryDays: number): Promise<Seeded> {
   const suffix = randomBytes(4).toString('hex');
   const siteId = `bench-site-${suffix}`;
-  const patientId = `bench-patient-${suffix}`;
   const store = await openStore(config);
   try {
     // A cheap password hash: the benchmark signs in with the API token only.
     const services = createServices(store, { security: { scrypt: { N: 1024, r: 8, p: 1 } } });
     await services.admin.putSite(OPERATOR, siteId, { name: `Bench site ${suffix}` }, undefined);
-    const patient = patientInputSchema.parse({ siteId, displayName: `Bench ${suffix}`, timeZone: 'Europe/Berlin' });
-    await services.patients.put(OPERATOR, patientId, patient, undefined);
+    const importer = new DiaryImportService(store, services.clock);
+    const patientIds: string[] = [];
+    let seededAttacks = 0;
+    for (let i = 0; i < patients; i++) {
+      const patientId = `bench-patient-${suffix}-${i}`;
+      patientIds.push(patientId);
+      const patient = patientInputSchema.parse({
+        siteId,
+        displayName: `Bench ${suffix} ${i}`,
+        timeZone: 'Europe/Paris',
+      });
+      await services.patients.put(OPERATOR, patientId, patient, undefined);
+      if (diaryDays === 0) continue;
+      const diary = generateDiary({
+        seed: 1000 + i,
+        startDate: DIARY_START,
+        days: diaryDays,
+        timeZone: 'Europe/Paris',
+      });
+      seededAttacks += diary.attacks.length;
+      await importer.importEntries(OPERATOR, patientId, [
+        ...diary.attacks.map((a) => ({
+          kind: 'attack' as const,
+          id: `${patientId}-${a.id}`,
+          body: { ...a, id: `${patientId}-${a.id}` },
+        })),
+        ...diary.dailyRecords.map((r) => ({ kind: 'daily-record' as const, id: `${patientId}-d${r.date}`, body: r })),
+      ]);
+    }
     const { user } = await services.admin.createUser(
       OPERATOR,
       createUserInputSchema.parse({
@@ -41,14 +81,16 @@ export async function seedBenchData(config: DatabaseConfig): Promise<Seeded> {
     );
     const actor = { ...OPERATOR.actor, userId: user.id, username: user.username, role: user.role, siteIds: [siteId] };
     const { token } = await services.auth.createApiToken({ actor, requestId: null }, 'api benchmark');
-    return { patientId, token };
+    return { patientIds, token, seededAttacks };
   } finally {
     await store.close();
   }
 }
 
+const DIARY_START = '2024-01-01';
+
 /** Attacks of a synthetic two-year diary (the generator behind `relief demo`), sent as bodies. */
-const ATTACKS = generateDiary({ seed: 2024, startDate: '2024-01-01', days: 730, timeZone: 'Europe/Paris' }).attacks;
+const ATTACKS = generateDiary({ seed: 2024, startDate: DIARY_START, days: 730, timeZone: 'Europe/Paris' }).attacks;
 
 /** A valid attack body under `id`: one of the generated attacks, picked at random. */
 export function attackBody(id: string): string {

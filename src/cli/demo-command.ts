@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Command } from 'commander';
 import { isValidLocalDate } from '../domain/time.js';
-import { DiaryImportService } from '../services/bulk-import.js';
+import { DiaryImportService, RegistryImportService } from '../services/bulk-import.js';
 import { ServiceError } from '../services/errors.js';
 import type { ReliefServices } from '../services/relief-services.js';
 import {
@@ -13,6 +13,7 @@ import {
   type CohortOptions,
   type CohortPatient,
 } from '../synthetic/cohort-generator.js';
+import { countRecords, demoRecords } from '../synthetic/registry-generator.js';
 import { configuredDatabase, describeDatabase, OPERATOR, withServices } from './server-context.js';
 import { UsageError } from './usage-error.js';
 
@@ -78,7 +79,11 @@ export interface DemoSummary {
   attacks: number;
   dailyRecords: number;
   questionnaires: number;
+  procedures: number;
+  treatments: number;
+  adverseEvents: number;
   entries: { created: number; unchanged: number };
+  records: { created: number; unchanged: number };
   seconds: number;
 }
 
@@ -107,7 +112,11 @@ export async function writeDemo(
     attacks: 0,
     dailyRecords: 0,
     questionnaires: 0,
+    procedures: 0,
+    treatments: 0,
+    adverseEvents: 0,
     entries: { created: 0, unchanged: 0 },
+    records: { created: 0, unchanged: 0 },
     seconds: 0,
   };
   for (const site of cohortSites(options)) {
@@ -116,10 +125,22 @@ export async function writeDemo(
     if (written.status === 'created') summary.sites.created++;
   }
   const importer = new DiaryImportService(services.store, services.clock);
+  const recordImporter = new RegistryImportService(services.store, services.clock);
   const write = async (patient: CohortPatient) => {
     try {
       const written = await services.patients.put(OPERATOR, patient.id, patient.record, undefined);
       const imported = await importer.importEntries(OPERATOR, patient.id, cohortEntries(patient));
+      // Procedure, treatments and adverse events, for the patients with a procedure date.
+      const records = demoRecords(patient, options.endDate);
+      if (records.length > 0) {
+        const written = await recordImporter.importRecords(OPERATOR, patient.id, records);
+        const c = countRecords(records);
+        summary.procedures += c.procedures;
+        summary.treatments += c.treatments;
+        summary.adverseEvents += c.adverseEvents;
+        summary.records.created += written.created;
+        summary.records.unchanged += written.unchanged;
+      }
       const counts = countPatient(patient);
       summary.patients.total++;
       if (written.status === 'created') summary.patients.created++;
@@ -168,7 +189,11 @@ export function formatDemoSummary(options: CohortOptions, s: DemoSummary, databa
     `  attacks         ${n(s.attacks)}`,
     `  daily records   ${n(s.dailyRecords)}`,
     `  questionnaires  ${n(s.questionnaires)}`,
+    `  procedures      ${n(s.procedures)}`,
+    `  treatments      ${n(s.treatments)}`,
+    `  adverse events  ${n(s.adverseEvents)}`,
     `  entries written ${n(s.entries.created)} new, ${n(s.entries.unchanged)} already there`,
+    `  records written ${n(s.records.created)} new, ${n(s.records.unchanged)} already there`,
     `Done in ${s.seconds.toFixed(1)} s (${database}). All of it is made up: do not read any result from it.`,
   ].join('\n');
 }

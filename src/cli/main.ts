@@ -1,9 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { ImportError } from '../import/errors.js';
 import { analyzeCommand } from './analyze-command.js';
+import { cohortCommand } from './cohort-command.js';
 import { demoCommand } from './demo-command.js';
+import { recordCommand } from './record-commands.js';
 import { describeServiceError, serverCommands } from './server-commands.js';
 import { CheckFailedError, UsageError } from './usage-error.js';
+import { verifyCommand } from './verify-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('relief')
@@ -13,6 +16,9 @@ export function buildProgram(): Command {
     .addCommand(analyzeCommand().exitOverride());
   for (const command of serverCommands()) program.addCommand(command.exitOverride());
   program.addCommand(demoCommand().exitOverride());
+  program.addCommand(cohortCommand().exitOverride());
+  program.addCommand(recordCommand());
+  program.addCommand(verifyCommand().exitOverride());
   return program;
 }
 

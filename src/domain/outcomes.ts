@@ -1,8 +1,9 @@
 import type { Tri } from './attack-classification.js';
 import type { AnalysisConfig } from './config.js';
-import type { DerivedAttack, DiaryDays } from './days.js';
-import { attacksByStartDate, period28Range, summarisePeriod, type PeriodSummary } from './periods.js';
-import { addDays, eachDate } from './time.js';
+import type { DiaryDays } from './days.js';
+import { attacksByStartDate, countDays, summaryFromCounts, type PeriodCounts } from './period-counts.js';
+import { period28Range, type PeriodSummary } from './periods.js';
+import { addDays } from './time.js';
 
 /**
  * A patient's outcome against baseline.
@@ -60,21 +61,15 @@ export interface Outcomes {
   windows: WindowOutcome[];
 }
 
-function mean(values: number[]): number | null {
-  return values.length === 0 ? null : values.reduce((s, v) => s + v, 0) / values.length;
-}
-
 /** MHI over the migraine attacks that start in a period with sufficient diary. */
-export function migraineHeadacheIndex(summary: PeriodSummary, attacksInPeriod: readonly DerivedAttack[]): Mhi | null {
+export function migraineHeadacheIndex(summary: PeriodSummary, counts: PeriodCounts): Mhi | null {
   if (!summary.sufficient || summary.per28 === null) return null;
-  const migraine = attacksInPeriod.filter((a) => a.migraine === true);
-  const intensities = migraine.flatMap((a) => (a.peakNrs === null ? [] : [a.peakNrs]));
-  const durations = migraine.flatMap((a) => (a.durationMinutes === null ? [] : [a.durationMinutes / 1440]));
   const frequencyPer28 = summary.per28.migraineAttacks;
-  const meanIntensity = mean(intensities);
-  const meanDurationDays = mean(durations);
+  const meanIntensity = counts.migrainePeakCount === 0 ? null : counts.migrainePeakSum / counts.migrainePeakCount;
+  const meanDurationDays =
+    counts.migraineDurationCount === 0 ? null : counts.migraineDurationDaysSum / counts.migraineDurationCount;
   let value: number | null = null;
-  if (migraine.length === 0) value = 0;
+  if (counts.migraineAttacks === 0) value = 0;
   else if (meanIntensity !== null && meanDurationDays !== null)
     value = frequencyPer28 * meanIntensity * meanDurationDays;
   return { frequencyPer28, meanIntensity, meanDurationDays, value, unit: MHI_UNIT };
@@ -86,75 +81,89 @@ function fall(before: number | null, after: number | null): number | null {
   return (before - after) / before;
 }
 
-/** Attacks starting from `start` to `end`, but not after today. */
-function attacksBetween(
-  byStart: ReadonlyMap<string, DerivedAttack[]>,
-  start: string,
-  end: string,
+/** A follow-up window against baseline: everything of a window outcome but its name and summary. */
+export type WindowComparison = Omit<WindowOutcome, 'label' | 'fromPeriod' | 'toPeriod' | 'summary'>;
+
+/**
+ * Compares a follow-up window's summary (and the counts it was made from) with the baseline:
+ * status, MMD change, responder flags, MHI and Guyuron's success and worsening. Used by the
+ * diary analysis and by the registry's per-procedure outcomes alike.
+ */
+export function compareWindow(
+  baseline: { mmd: number | null; mhi: Mhi | null },
+  summary: PeriodSummary,
+  counts: PeriodCounts,
   today: string,
-): DerivedAttack[] {
-  const out: DerivedAttack[] = [];
-  for (const d of eachDate(start, end < today ? end : today)) out.push(...(byStart.get(d) ?? []));
-  return out;
+  cfg: AnalysisConfig,
+): WindowComparison {
+  const baselineMmd = baseline.mmd;
+  const baselineMhi = baseline.mhi;
+  const mmd = summary.per28?.migraineDays ?? null;
+  const mhi = migraineHeadacheIndex(summary, counts);
+  let status: WindowStatus = 'complete';
+  if (summary.start > today) status = 'not-started';
+  else if (baselineMmd === null) status = 'no-baseline';
+  else if (!summary.sufficient) status = 'insufficient-diary';
+  else if (summary.end > today) status = 'in-progress';
+
+  const comparable = baselineMmd !== null && mmd !== null;
+  const mmdChange = comparable ? mmd - baselineMmd : null;
+  const mmdPercentChange = comparable && baselineMmd > 0 ? ((mmd - baselineMmd) / baselineMmd) * 100 : null;
+  const responders = cfg.responderThresholds.map((threshold) => ({
+    threshold,
+    // A reduction cannot be measured from a baseline of zero migraine days.
+    responder: comparable && baselineMmd > 0 ? (baselineMmd - mmd) / baselineMmd >= threshold - 1e-12 : null,
+  }));
+
+  const frequencyFall = fall(baselineMhi?.frequencyPer28 ?? null, mhi?.frequencyPer28 ?? null);
+  const intensityFall = fall(baselineMhi?.meanIntensity ?? null, mhi?.meanIntensity ?? null);
+  const durationFall = fall(baselineMhi?.meanDurationDays ?? null, mhi?.meanDurationDays ?? null);
+  const falls = [frequencyFall, intensityFall, durationFall];
+  const success: Tri = falls.some((f) => f !== null && f >= cfg.guyuronSuccessFraction - 1e-12)
+    ? true
+    : falls.every((f) => f !== null)
+      ? false
+      : null;
+  const mhiFall = fall(baselineMhi?.value ?? null, mhi?.value ?? null);
+  const mhiPercentChange = mhiFall === null ? null : -mhiFall * 100;
+  let worsening: Tri = mhiFall === null ? null : -mhiFall >= cfg.guyuronWorseningFraction - 1e-12;
+  // From a baseline MHI of 0, any MHI above 0 is a rise beyond every threshold.
+  if (baselineMhi?.value === 0 && mhi !== null && mhi.value !== null) worsening = mhi.value > 0;
+
+  return {
+    status,
+    mmd,
+    mmdChange,
+    mmdPercentChange,
+    responders,
+    mhi,
+    mhiPercentChange,
+    guyuron: { frequencyFall, intensityFall, durationFall, success, worsening },
+  };
 }
 
 export function computeOutcomes(days: DiaryDays, referenceDate: string, today: string, cfg: AnalysisConfig): Outcomes {
   const byStart = attacksByStartDate(days.attacks);
   const bStart = addDays(referenceDate, -cfg.baselineDays);
   const bEnd = addDays(referenceDate, -1);
-  const baselineSummary = summarisePeriod(days, byStart, bStart, bEnd, today, cfg);
+  // Days after today are not counted: the diary cannot have recorded them yet.
+  const counted = (start: string, end: string) => countDays(days, byStart, start, end < today ? end : today);
+  const baselineCounts = counted(bStart, bEnd);
+  const baselineSummary = summaryFromCounts(baselineCounts, bStart, bEnd, today, cfg);
   const baselineMmd = baselineSummary.per28?.migraineDays ?? null;
-  const baselineMhi = migraineHeadacheIndex(baselineSummary, attacksBetween(byStart, bStart, bEnd, today));
+  const baselineMhi = migraineHeadacheIndex(baselineSummary, baselineCounts);
 
   const windows = cfg.followUpWindows.map((w): WindowOutcome => {
     const start = period28Range(referenceDate, w.fromPeriod).start;
     const end = period28Range(referenceDate, w.toPeriod).end;
-    const summary = summarisePeriod(days, byStart, start, end, today, cfg);
-    const mmd = summary.per28?.migraineDays ?? null;
-    const mhi = migraineHeadacheIndex(summary, attacksBetween(byStart, start, end, today));
-    let status: WindowStatus = 'complete';
-    if (start > today) status = 'not-started';
-    else if (baselineMmd === null) status = 'no-baseline';
-    else if (!summary.sufficient) status = 'insufficient-diary';
-    else if (end > today) status = 'in-progress';
-
-    const comparable = baselineMmd !== null && mmd !== null;
-    const mmdChange = comparable ? mmd - baselineMmd : null;
-    const mmdPercentChange = comparable && baselineMmd > 0 ? ((mmd - baselineMmd) / baselineMmd) * 100 : null;
-    const responders = cfg.responderThresholds.map((threshold) => ({
-      threshold,
-      // A reduction cannot be measured from a baseline of zero migraine days.
-      responder: comparable && baselineMmd > 0 ? (baselineMmd - mmd) / baselineMmd >= threshold - 1e-12 : null,
-    }));
-
-    const frequencyFall = fall(baselineMhi?.frequencyPer28 ?? null, mhi?.frequencyPer28 ?? null);
-    const intensityFall = fall(baselineMhi?.meanIntensity ?? null, mhi?.meanIntensity ?? null);
-    const durationFall = fall(baselineMhi?.meanDurationDays ?? null, mhi?.meanDurationDays ?? null);
-    const falls = [frequencyFall, intensityFall, durationFall];
-    const success: Tri = falls.some((f) => f !== null && f >= cfg.guyuronSuccessFraction - 1e-12)
-      ? true
-      : falls.every((f) => f !== null)
-        ? false
-        : null;
-    const mhiFall = fall(baselineMhi?.value ?? null, mhi?.value ?? null);
-    const mhiPercentChange = mhiFall === null ? null : -mhiFall * 100;
-    let worsening: Tri = mhiFall === null ? null : -mhiFall >= cfg.guyuronWorseningFraction - 1e-12;
-    // From a baseline MHI of 0, any MHI above 0 is a rise beyond every threshold.
-    if (baselineMhi?.value === 0 && mhi !== null && mhi.value !== null) worsening = mhi.value > 0;
-
+    const counts = counted(start, end);
+    const summary = summaryFromCounts(counts, start, end, today, cfg);
     return {
       label: w.label,
       fromPeriod: w.fromPeriod,
       toPeriod: w.toPeriod,
-      status,
       summary,
-      mmd,
-      mmdChange,
-      mmdPercentChange,
-      responders,
-      mhi,
-      mhiPercentChange,
-      guyuron: { frequencyFall, intensityFall, durationFall, success, worsening },
+      ...compareWindow({ mmd: baselineMmd, mhi: baselineMhi }, summary, counts, today, cfg),
     };
   });
 

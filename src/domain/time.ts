@@ -11,17 +11,22 @@
  * Everything here is pure: no clock is read; `Intl` supplies the time-zone rules.
  */
 
-const DAY_MS = 86_400_000;
-
 export const LOCAL_DATE_PATTERN = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 export const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-](0\d|1[0-4]):[0-5]\d)$/;
 
-/** Days since 1970-01-01 for a local date; the inverse of {@link dateFromDayNumber}. */
+/**
+ * Days since 1970-01-01 for a local date; the inverse of {@link dateFromDayNumber} (Hinnant's
+ * days_from_civil). Arithmetic rather than `Date.UTC`, which reads years 0–99 as 1900–1999.
+ */
 export function dayNumber(date: string): number {
-  const y = Number(date.slice(0, 4));
   const m = Number(date.slice(5, 7));
   const d = Number(date.slice(8, 10));
-  return Date.UTC(y, m - 1, d) / DAY_MS;
+  const y = Number(date.slice(0, 4)) - (m <= 2 ? 1 : 0);
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
 }
 
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
@@ -65,15 +70,14 @@ export function firstDayOfMonth(month: string): string {
 }
 
 export function lastDayOfMonth(month: string): string {
-  const y = Number(month.slice(0, 4));
-  const m = Number(month.slice(5, 7));
-  return dateFromDayNumber(Date.UTC(y, m, 1) / DAY_MS - 1);
+  return dateFromDayNumber(dayNumber(`${nextMonth(month)}-01`) - 1);
 }
 
 export function nextMonth(month: string): string {
   const y = Number(month.slice(0, 4));
   const m = Number(month.slice(5, 7));
-  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+  const year = (n: number) => String(n).padStart(4, '0');
+  return m === 12 ? `${year(y + 1)}-01` : `${year(y)}-${String(m + 1).padStart(2, '0')}`;
 }
 
 /** Each date from `from` to `to` inclusive. */

@@ -78,6 +78,9 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** Roles that read de-identified registry cohorts. */
+const REGISTRY_ROLES: ReadonlySet<Actor['role']> = new Set(['admin', 'clinician', 'researcher']);
+
 function checkAccess(spec: RouteSpec, actor: Actor): ServiceError | null {
   if (actor.mustChangePassword && !spec.duringPasswordChange) {
     return new ServiceError('forbidden', 'change your one-time password first (POST /api/v1/auth/password)', {
@@ -87,6 +90,9 @@ function checkAccess(spec: RouteSpec, actor: Actor): ServiceError | null {
   if (spec.access === 'admin' && actor.role !== 'admin') return new ServiceError('forbidden', 'admins only');
   if (spec.access === 'care' && actor.role !== 'admin' && actor.role !== 'clinician') {
     return new ServiceError('forbidden', 'clinicians and admins only');
+  }
+  if (spec.access === 'registry' && !REGISTRY_ROLES.has(actor.role)) {
+    return new ServiceError('forbidden', 'admins, clinicians and researchers only');
   }
   return null;
 }

@@ -10,9 +10,11 @@ import type { ReliefServices } from '../services/relief-services.js';
  * - `admin`: admins;
  * - `care`: clinicians and admins (patient lists and records; the service checks the site);
  * - `patient-data`: any signed-in user; the service decides per patient (own record, own site,
- *   admin) and answers 404 for a patient the caller may not see.
+ *   admin) and answers 404 for a patient the caller may not see;
+ * - `registry`: admins, clinicians and researchers (de-identified cohorts; the service narrows
+ *   clinicians and researchers to their sites); patients are refused.
  */
-export const ACCESS_RULES = ['public', 'signed-in', 'admin', 'care', 'patient-data'] as const;
+export const ACCESS_RULES = ['public', 'signed-in', 'admin', 'care', 'patient-data', 'registry'] as const;
 export type AccessRule = (typeof ACCESS_RULES)[number];
 
 export interface HandlerContext<P, Q, B> {

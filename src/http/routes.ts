@@ -13,9 +13,12 @@ import {
   tokenInputSchema,
   updateUserInputSchema,
 } from '../services/schemas.js';
-import type { WriteResult } from '../services/write-result.js';
 import { clearedSessionCookie, sessionCookie } from './cookies.js';
-import { route, type HandlerContext, type RouteSpec } from './route-spec.js';
+import { written } from './replies.js';
+import { route, type RouteSpec } from './route-spec.js';
+import { cohortRoutes } from './routes-cohort.js';
+import { followUpRoutes } from './routes-follow-up.js';
+import { registryRoutes } from './routes-registry.js';
 
 const ENTRY_PATHS: Record<EntryKind, string> = {
   attack: 'attacks',
@@ -40,13 +43,6 @@ const patientListQuery = z
 const auditQuery = z
   .object({ patientId: idSchema.optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) })
   .strict();
-
-/** Answers a PUT: 201 when created, 200 otherwise, with the version as ETag. */
-function written<T extends { version: number }>(h: HandlerContext<unknown, unknown, unknown>, result: WriteResult<T>) {
-  h.reply.header('etag', `"${result.record.version}"`);
-  h.reply.code(result.status === 'created' ? 201 : 200);
-  return { status: result.status, ...result.record };
-}
 
 const authRoutes: RouteSpec[] = [
   route({
@@ -395,4 +391,7 @@ export const ROUTES: readonly RouteSpec[] = [
   ...adminRoutes,
   ...patientRoutes,
   ...ENTRY_KINDS.flatMap(entryRoutes),
+  ...registryRoutes,
+  ...cohortRoutes,
+  ...followUpRoutes,
 ];

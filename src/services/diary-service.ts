@@ -9,6 +9,7 @@ import { conflict, DuplicateKeyError, InvalidInputError, ServiceError } from './
 import type { EntryKind, EntryRecord, PatientRecord } from './model.js';
 import type { EntryRange, ReliefStore } from './ports.js';
 import type { MedicationEntry } from './schemas.js';
+import { beginSummaryChange } from './summaries.js';
 import { precondition, type WriteResult } from './write-result.js';
 
 /** An entry as the API returns it: the diary data and its bookkeeping. */
@@ -134,7 +135,9 @@ export class DiaryService {
         }
         if (!existing) {
           const entry = newEntry(kind, patientId, id, body, place, now);
+          const summaries = await beginSummaryChange(tx, patient, null, entry);
           await tx.insertEntry(entry);
+          await summaries.commit();
           return { result: { status: 'created', record: toEntryView(entry) } };
         }
         if (existing.deletedAt === null && canonical(existing.body) === canonical(body)) {
@@ -150,7 +153,9 @@ export class DiaryService {
           updatedAt: now,
           deletedAt: null,
         };
+        const summaries = await beginSummaryChange(tx, patient, existing.deletedAt === null ? existing : null, entry);
         if (!(await tx.updateEntry(entry, existing.version))) precondition(existing.version + 1, ifMatch);
+        await summaries.commit();
         return { result: { status: 'updated', record: toEntryView(entry) } };
       });
     try {
@@ -188,7 +193,7 @@ export class DiaryService {
     ifMatch: number | undefined,
   ): Promise<void> {
     const target = { action: `${kind}.delete`, patientId, entityType: ENTITY[kind], entityId: id };
-    await onPatient(this.store, this.clock, ctx, target, async (tx) => {
+    await onPatient(this.store, this.clock, ctx, target, async (tx, patient) => {
       const entry = await tx.getEntry(kind, id);
       if (!entry) throw entryNotFound(kind);
       if (entry.patientId !== patientId) throw entryNotFound(kind, 'denied');
@@ -196,7 +201,9 @@ export class DiaryService {
       if (ifMatch !== undefined) precondition(entry.version, ifMatch);
       const now = this.clock().toISOString();
       const deleted = { ...entry, version: entry.version + 1, updatedAt: now, deletedAt: now };
+      const summaries = await beginSummaryChange(tx, patient, entry, null);
       if (!(await tx.updateEntry(deleted, entry.version))) precondition(entry.version + 1, ifMatch);
+      await summaries.commit();
       return { result: undefined };
     });
   }
@@ -227,6 +234,9 @@ export class DiaryService {
   }
 }
 
+/** What of a stored entry the diary is built from. */
+export type DiaryEntry = Pick<EntryRecord, 'localDate' | 'body'>;
+
 /**
  * Builds the core's Diary from stored entries. A medication logged on its own joins the daily
  * record of its day (a day with only a medication entry is a recorded day, as in the chronic
@@ -234,10 +244,10 @@ export class DiaryService {
  */
 export function assembleDiary(
   patient: PatientRecord,
-  attacks: EntryRecord[],
-  daily: EntryRecord[],
-  medications: EntryRecord[],
-  questionnaires: EntryRecord[],
+  attacks: readonly DiaryEntry[],
+  daily: readonly DiaryEntry[],
+  medications: readonly DiaryEntry[],
+  questionnaires: readonly DiaryEntry[],
 ): Diary {
   const records = new Map<string, DailyRecord>();
   for (const e of daily) records.set(e.localDate, { ...(e.body as DailyRecord) });

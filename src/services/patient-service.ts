@@ -5,6 +5,7 @@ import { type FieldIssue, forbidden, InvalidInputError, ServiceError } from './e
 import type { PatientRecord } from './model.js';
 import type { ReliefStore, StoreTx } from './ports.js';
 import type { PatientInput } from './schemas.js';
+import { rebuildSummaries } from './summaries.js';
 import { precondition, type WriteResult } from './write-result.js';
 
 export class PatientService {
@@ -95,6 +96,11 @@ export class PatientService {
       precondition(existing.version, ifMatch);
       const patient: PatientRecord = { ...existing, ...fields, version: existing.version + 1, updatedAt: now };
       if (!(await tx.updatePatient(patient, existing.version))) precondition(existing.version + 1, ifMatch);
+      // Local days follow the time zone, and attack criteria the age: the entries are placed on
+      // their days in the new zone and every summary is rebuilt, in this transaction.
+      if (patient.timeZone !== existing.timeZone || patient.birthYear !== existing.birthYear) {
+        await rebuildSummaries(tx, patient);
+      }
       return { result: { status: 'updated', record: patient } };
     });
   }

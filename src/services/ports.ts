@@ -9,6 +9,9 @@ import type {
   SiteRecord,
   UserRecord,
 } from './model.js';
+import type { CohortStoreTx } from './cohort-ports.js';
+import type { RegistryStoreTx } from './registry-ports.js';
+import type { SummaryStoreTx } from './summary-ports.js';
 
 /**
  * What the services need from storage. The storage layer implements it with Kysely over SQLite
@@ -41,7 +44,7 @@ export interface PatientFilter {
   offset?: number;
 }
 
-export interface StoreTx {
+export interface StoreTx extends RegistryStoreTx, SummaryStoreTx, CohortStoreTx {
   insertUser(user: UserRecord): Promise<void>;
   updateUser(
     id: string,
@@ -78,7 +81,11 @@ export interface StoreTx {
 
   /** The entry with this id whoever it belongs to, deleted or not. */
   getEntry(kind: EntryKind, id: string): Promise<EntryRecord | undefined>;
+  /** The entries of one kind with these ids, whoever they belong to, deleted or not; in no order. */
+  getEntries(kind: EntryKind, ids: readonly string[]): Promise<EntryRecord[]>;
   insertEntry(entry: EntryRecord): Promise<void>;
+  /** Inserts new entries (of any kinds) in multi-row statements, for bulk imports. */
+  insertEntries(entries: readonly EntryRecord[]): Promise<void>;
   updateEntry(entry: EntryRecord, expectedVersion: number): Promise<boolean>;
   /** Entries not deleted, ordered by local date, then instant, then id. */
   listEntries(kind: EntryKind, patientId: string, range: EntryRange): Promise<EntryRecord[]>;

@@ -15,7 +15,9 @@ import type {
   UserRecord,
 } from '../services/model.js';
 import type { EntryRange, PatientFilter, ReliefStore, StoreTx } from '../services/ports.js';
+import { CohortTx } from './cohort-store.js';
 import type { EntryTableName, Tables } from './tables.js';
+import type { Db, Dialect } from './tx-base.js';
 
 const ENTRY_TABLE: Record<EntryKind, EntryTableName> = {
   attack: 'attacks',
@@ -23,8 +25,6 @@ const ENTRY_TABLE: Record<EntryKind, EntryTableName> = {
   medication: 'medication_intakes',
   questionnaire: 'questionnaire_responses',
 };
-
-type Db = Kysely<Tables>;
 
 /** The store port over Kysely; the same code for SQLite and PostgreSQL. */
 export class KyselyStore implements ReliefStore {
@@ -272,13 +272,15 @@ function toAuditRow(r: Tables['audit_log']): AuditRow {
   };
 }
 
-class KyselyTx implements StoreTx {
+class KyselyTx extends CohortTx implements StoreTx {
   /** @param auditBuffer collects this unit's audit events; the batch writes them on commit. */
   constructor(
-    private readonly db: Db,
-    private readonly dialect: 'sqlite' | 'postgres',
+    db: Db,
+    dialect: Dialect,
     private readonly auditBuffer?: AuditEvent[],
-  ) {}
+  ) {
+    super(db, dialect);
+  }
 
   async insertUser(u: UserRecord): Promise<void> {
     await this.db
@@ -562,8 +564,35 @@ class KyselyTx implements StoreTx {
     return r && toEntry(kind, r);
   }
 
+  async getEntries(kind: EntryKind, ids: readonly string[]): Promise<EntryRecord[]> {
+    const out: EntryRecord[] = [];
+    // In chunks: SQLite binds at most 32,766 values in one statement.
+    for (let i = 0; i < ids.length; i += 1000) {
+      const rows = await this.db
+        .selectFrom(ENTRY_TABLE[kind])
+        .selectAll()
+        .where('id', 'in', ids.slice(i, i + 1000))
+        .execute();
+      for (const r of rows) out.push(toEntry(kind, r));
+    }
+    return out;
+  }
+
   async insertEntry(e: EntryRecord): Promise<void> {
     await this.db.insertInto(ENTRY_TABLE[e.kind]).values(entryRow(e)).execute();
+  }
+
+  async insertEntries(entries: readonly EntryRecord[]): Promise<void> {
+    for (const kind of Object.keys(ENTRY_TABLE) as EntryKind[]) {
+      const rows = entries.filter((e) => e.kind === kind).map(entryRow);
+      // 10 values a row: 500 rows stay well inside SQLite's 32,766 and PostgreSQL's 65,535 binds.
+      for (let i = 0; i < rows.length; i += 500) {
+        await this.db
+          .insertInto(ENTRY_TABLE[kind])
+          .values(rows.slice(i, i + 500))
+          .execute();
+      }
+    }
   }
 
   async updateEntry(e: EntryRecord, expectedVersion: number): Promise<boolean> {

@@ -136,8 +136,104 @@ const initial: Migration = {
   },
 };
 
+/**
+ * The registry: procedures, treatments and adverse events; the clinician's candidacy assessment;
+ * per-site settings; and patient-period summaries kept in step with the diary.
+ */
+const registry: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('registry_records')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('patient_id', 'text', (c) => c.notNull().references('patients.id'))
+      .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('procedure', 'treatment', 'adverse-event')`))
+      .addColumn('start_date', 'text', (c) => c.notNull())
+      .addColumn('end_date', 'text')
+      // Procedure type, treatment type or Clavien–Dindo grade: what lists and cohorts filter on.
+      .addColumn('category', 'text', (c) => c.notNull())
+      .addColumn('site_id', 'text', (c) => c.references('sites.id'))
+      .addColumn('surgeon', 'text')
+      .addColumn('procedure_id', 'text')
+      .addColumn('body', 'text', (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addColumn('deleted_at', 'text')
+      .execute();
+    await db.schema
+      .createIndex('registry_records_patient')
+      .on('registry_records')
+      .columns(['patient_id', 'kind', 'start_date'])
+      .execute();
+    await db.schema
+      .createIndex('registry_records_kind_site')
+      .on('registry_records')
+      .columns(['kind', 'site_id', 'start_date'])
+      .execute();
+
+    await db.schema
+      .createTable('candidacy_assessments')
+      .addColumn('patient_id', 'text', (c) => c.primaryKey().references('patients.id'))
+      .addColumn('body', 'text', (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('site_settings')
+      .addColumn('site_id', 'text', (c) => c.primaryKey().references('sites.id'))
+      .addColumn('body', 'text', (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+
+    // Counts per calendar month and per 28-day period (anchored on a procedure date), written in
+    // the transaction of every diary write. A period with nothing recorded has no row.
+    await db.schema
+      .createTable('month_summaries')
+      .addColumn('patient_id', 'text', (c) => c.notNull().references('patients.id'))
+      .addColumn('month', 'text', (c) => c.notNull())
+      .addColumn('recorded_days', 'integer', (c) => c.notNull())
+      .addColumn('migraine_days', 'integer', (c) => c.notNull())
+      .addColumn('headache_days', 'integer', (c) => c.notNull())
+      .addColumn('acute_medication_days', 'integer', (c) => c.notNull())
+      .addColumn('counts', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('month_summaries_pk', ['patient_id', 'month'])
+      .execute();
+    await db.schema
+      .createTable('period28_summaries')
+      .addColumn('patient_id', 'text', (c) => c.notNull().references('patients.id'))
+      .addColumn('anchor_date', 'text', (c) => c.notNull())
+      .addColumn('period_index', 'integer', (c) => c.notNull())
+      .addColumn('recorded_days', 'integer', (c) => c.notNull())
+      .addColumn('migraine_days', 'integer', (c) => c.notNull())
+      .addColumn('headache_days', 'integer', (c) => c.notNull())
+      .addColumn('acute_medication_days', 'integer', (c) => c.notNull())
+      .addColumn('counts', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('period28_summaries_pk', ['patient_id', 'anchor_date', 'period_index'])
+      .execute();
+    // Summaries read the live attacks meeting a few days: this index finds them by both ends
+    // without visiting each earlier attack's row (an attack has no bound on its length).
+    await db.schema
+      .createIndex('attacks_live_span')
+      .on('attacks')
+      .columns(['patient_id', 'local_date', 'end_date'])
+      .where(sql.ref('deleted_at'), 'is', null)
+      .execute();
+    // Cohort queries read three count columns of many periods: this index answers them without
+    // visiting each row and its counts JSON.
+    await db.schema
+      .createIndex('period28_summaries_cohort')
+      .on('period28_summaries')
+      .columns(['patient_id', 'anchor_date', 'period_index', 'recorded_days', 'migraine_days', 'headache_days'])
+      .execute();
+  },
+};
+
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
+  '0002_registry': registry,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

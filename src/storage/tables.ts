@@ -61,6 +61,36 @@ export interface Tables {
     hash: string;
   };
   audit_head: { id: number; seq: number; hash: string };
+  registry_records: {
+    id: string;
+    patient_id: string;
+    kind: string;
+    start_date: string;
+    end_date: string | null;
+    category: string;
+    site_id: string | null;
+    surgeon: string | null;
+    procedure_id: string | null;
+    body: string;
+    version: number;
+    created_at: string;
+    updated_at: string;
+    deleted_at: string | null;
+  };
+  candidacy_assessments: { patient_id: string; body: string; version: number; created_at: string; updated_at: string };
+  site_settings: { site_id: string; body: string; version: number; updated_at: string };
+  month_summaries: SummaryColumns & { month: string };
+  period28_summaries: SummaryColumns & { anchor_date: string; period_index: number };
+}
+
+/** The counts cohort queries read as columns, and all of them as JSON (`PeriodCounts`). */
+export interface SummaryColumns {
+  patient_id: string;
+  recorded_days: number;
+  migraine_days: number;
+  headache_days: number;
+  acute_medication_days: number;
+  counts: string;
 }
 
 export interface EntryTable {

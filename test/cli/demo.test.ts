@@ -1,52 +1,18 @@
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { analyzeDiary } from '../../src/domain/analysis.js';
+import { addDays } from '../../src/domain/time.js';
 import { OPERATOR } from '../../src/cli/server-context.js';
 import type { RequestContext } from '../../src/services/actor.js';
-import { DiaryImportService, type ImportEntry } from '../../src/services/bulk-import.js';
-import { ServiceError } from '../../src/services/errors.js';
+import { DiaryImportService, RegistryImportService, type ImportEntry } from '../../src/services/bulk-import.js';
+import { InvalidInputError, ServiceError } from '../../src/services/errors.js';
 import { createServices, type ReliefServices } from '../../src/services/relief-services.js';
 import type { DatabaseConfig } from '../../src/storage/database-config.js';
 import type { KyselyStore } from '../../src/storage/kysely-store.js';
 import { openStore } from '../../src/storage/open-store.js';
 import { cohortCounts, cohortEntries, generateCohort } from '../../src/synthetic/cohort-generator.js';
+import { demoRecords } from '../../src/synthetic/registry-generator.js';
+import { run, useDatabase } from '../helpers/cli.js';
 import { testDatabases } from '../helpers/databases.js';
-
-/** Runs the CLI in-process and captures what it prints. */
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
-
-/** Points the CLI at `config` through its environment variables; returns the undo. */
-function useDatabase(config: DatabaseConfig): () => void {
-  const saved = { dir: process.env.RELIEF_DATA_DIR, url: process.env.RELIEF_DATABASE_URL };
-  if (config.kind === 'sqlite') {
-    process.env.RELIEF_DATA_DIR = path.dirname(config.file);
-    delete process.env.RELIEF_DATABASE_URL;
-  } else {
-    process.env.RELIEF_DATABASE_URL = config.url;
-    delete process.env.RELIEF_DATA_DIR;
-  }
-  return () => {
-    for (const [key, value] of [
-      ['RELIEF_DATA_DIR', saved.dir],
-      ['RELIEF_DATABASE_URL', saved.url],
-    ] as const) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  };
-}
 
 const DEMO = ['demo', '--patients', '5', '--months', '3', '--seed', '7', '--end-date', '2025-06-30'];
 const OPTIONS = { seed: 7, patients: 5, months: 3, endDate: '2025-06-30' };
@@ -62,6 +28,7 @@ async function tableCounts(store: KyselyStore): Promise<Record<string, number>> 
     'daily_records',
     'medication_intakes',
     'questionnaire_responses',
+    'registry_records',
     'audit_log',
   ] as const) {
     const r = await store.db
@@ -104,16 +71,20 @@ describe.each(testDatabases())('relief demo on $name', (db) => {
     expect(first.stderr).toBe([20, 40, 60, 80, 100].map((p, i) => `demo: ${p} % (${i + 1}/5 patients)\n`).join(''));
     expect(first.code).toBe(0);
     const lines = first.stdout.split('\n');
-    expect(lines.slice(0, 7)).toEqual([
+    expect(lines.slice(0, 11)).toEqual([
       'Synthetic demo cohort, seed 7: diaries from 2025-03-31 to 2025-06-30 (92 days)',
       '  sites           3 (3 new)',
       '  patients        5 (5 new), 4 with a procedure date',
       '  attacks         110',
       '  daily records   394',
       '  questionnaires  12',
+      '  procedures      4',
+      '  treatments      12',
+      '  adverse events  3',
       '  entries written 516 new, 0 already there',
+      '  records written 19 new, 0 already there',
     ]);
-    expect(lines[7]).toMatch(/^Done in \d+\.\d s \((SQLite|PostgreSQL) .*\)\. All of it is made up/);
+    expect(lines[11]).toMatch(/^Done in \d+\.\d s \((SQLite|PostgreSQL) .*\)\. All of it is made up/);
 
     const store = await openStore(config);
     try {
@@ -124,14 +95,17 @@ describe.each(testDatabases())('relief demo on $name', (db) => {
         daily_records: 394,
         medication_intakes: 0,
         questionnaire_responses: 12,
-        // One row per site, per patient record and per patient's diary import.
-        audit_log: 3 + 5 + 5,
+        registry_records: 4 + 12 + 3,
+        // One row per site, per patient record, per patient's diary import and per record import
+        // of the 4 patients with a procedure.
+        audit_log: 3 + 5 + 5 + 4,
       };
       expect(await tableCounts(store)).toEqual(expected);
       // PostgreSQL writes a few patients at once, so only the sites come in a fixed order.
       expect((await auditActions(store)).sort()).toEqual([
         ...Array(5).fill('diary.import ok'),
         ...Array(5).fill('patient.put ok'),
+        ...Array(4).fill('registry.import ok'),
         ...Array(3).fill('site.put ok'),
       ]);
 
@@ -140,12 +114,42 @@ describe.each(testDatabases())('relief demo on $name', (db) => {
       expect(second.stdout).toContain('  sites           3 (0 new)\n');
       expect(second.stdout).toContain('  patients        5 (0 new), 4 with a procedure date\n');
       expect(second.stdout).toContain('  entries written 0 new, 516 already there\n');
-      expect(await tableCounts(store)).toEqual({ ...expected, audit_log: 2 * (3 + 5 + 5) });
-      expect((await auditActions(store)).slice(13).sort()).toEqual([
+      expect(second.stdout).toContain('  records written 0 new, 19 already there\n');
+      expect(await tableCounts(store)).toEqual({ ...expected, audit_log: 2 * (3 + 5 + 5 + 4) });
+      expect((await auditActions(store)).slice(17).sort()).toEqual([
         ...Array(5).fill('diary.import unchanged'),
         ...Array(5).fill('patient.put unchanged'),
+        ...Array(4).fill('registry.import unchanged'),
         ...Array(3).fill('site.put unchanged'),
       ]);
+      const kinds = await store.db
+        .selectFrom('registry_records')
+        .select(['kind', 'category'])
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .groupBy(['kind', 'category'])
+        .orderBy('kind')
+        .orderBy('category')
+        .execute();
+      expect(kinds.map((k) => `${k.kind} ${k.category} ${Number(k.n)}`)).toEqual([
+        'adverse-event I 2',
+        'adverse-event IIIa 1',
+        'procedure fat-transfer 4',
+        'treatment botulinum-toxin 1',
+        'treatment cgrp-antibody 2',
+        'treatment nerve-block 2',
+        'treatment oral-preventive 7',
+      ]);
+      // Every procedure has its 28-day summaries, anchored on its date, from the import.
+      const procedures = cohort.patients.filter((p) => p.profile.procedure !== null);
+      const anchors = await store.db
+        .selectFrom('period28_summaries')
+        .select(['patient_id', 'anchor_date'])
+        .distinct()
+        .orderBy('patient_id')
+        .execute();
+      expect(anchors.map((a) => [a.patient_id, a.anchor_date])).toEqual(
+        procedures.map((p) => [p.id, p.profile.procedure!.date]),
+      );
       const versions = await store.db.selectFrom('attacks').select('version').distinct().execute();
       expect(versions.map((v) => v.version)).toEqual([1]);
 
@@ -370,5 +374,135 @@ describe.each(testDatabases())('DiaryImportService on $name', (db) => {
     expect(denied.code).toBe('not_found');
     expect(await tableCounts(store)).toMatchObject({ attacks: 0, daily_records: 0 });
     expect((await auditActions(store)).at(-1)).toBe('diary.import denied');
+  });
+});
+
+describe.each(testDatabases())('RegistryImportService on $name', (db) => {
+  let services: ReliefServices;
+  let store: KyselyStore;
+  let drop: () => Promise<void>;
+  const patient = cohort.patients.find((p) => p.profile.procedure !== null)!;
+  const records = demoRecords(patient, OPTIONS.endDate);
+  const procedure = records.find((r) => r.kind === 'procedure')!;
+
+  beforeEach(async () => {
+    const fresh = await db.fresh();
+    drop = fresh.drop;
+    store = await openStore(fresh.config);
+    services = createServices(store, { clock: () => new Date('2025-07-01T00:00:00Z') });
+    for (const site of cohort.sites) await services.admin.putSite(OPERATOR, site.id, { name: site.name }, undefined);
+    await services.patients.put(OPERATOR, patient.id, patient.record, undefined);
+    await new DiaryImportService(store, services.clock).importEntries(OPERATOR, patient.id, cohortEntries(patient));
+  });
+
+  afterEach(async () => {
+    await store.close();
+    await drop();
+  });
+
+  const importer = () => new RegistryImportService(store, services.clock);
+  const failure = async (work: Promise<unknown>) => {
+    const error = await work.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ServiceError);
+    return error as ServiceError;
+  };
+  const stored = async () =>
+    (await store.db.selectFrom('registry_records').select(['id', 'kind', 'version']).orderBy('id').execute()).map(
+      (r) => `${r.kind} ${r.id} v${r.version}`,
+    );
+
+  test('writes the records as the registry service would, anchors the summaries, and a repeat is unchanged', async () => {
+    expect(await importer().importRecords(OPERATOR, patient.id, records)).toEqual({
+      created: records.length,
+      unchanged: 0,
+    });
+    const listed = await services.registry.list(OPERATOR, 'procedure', patient.id);
+    expect(listed.map((r) => [r.id, r.data])).toEqual([[procedure.id, { ...procedure.body }]]);
+    // The registry service sees the same body as already there.
+    const again = await services.registry.put(
+      OPERATOR,
+      'procedure',
+      patient.id,
+      procedure.id,
+      procedure.body,
+      undefined,
+    );
+    expect(again.status).toBe('unchanged');
+    const anchors = await store.db.selectFrom('period28_summaries').select('anchor_date').distinct().execute();
+    expect(anchors.map((a) => a.anchor_date)).toEqual([patient.profile.procedure!.date]);
+    expect(await importer().importRecords(OPERATOR, patient.id, records)).toEqual({
+      created: 0,
+      unchanged: records.length,
+    });
+    expect((await auditActions(store)).filter((a) => a.startsWith('registry.import'))).toEqual([
+      'registry.import ok',
+      'registry.import unchanged',
+    ]);
+  });
+
+  test('anything but a new or identical record fails the whole import, which writes nothing', async () => {
+    await importer().importRecords(OPERATOR, patient.id, [procedure]);
+    const before = await stored();
+    const changed = { ...procedure, body: { ...procedure.body, surgeon: 'S9' } };
+    const conflict = await failure(importer().importRecords(OPERATOR, patient.id, [...records.slice(1), changed]));
+    expect([conflict.code, conflict.message]).toEqual([
+      'conflict',
+      `procedure ${procedure.id} exists with other content (version 1)`,
+    ]);
+    const sameId = await failure(
+      importer().importRecords(OPERATOR, patient.id, [{ kind: 'treatment', id: procedure.id, body: records[1]!.body }]),
+    );
+    expect(sameId.message).toBe(`id "${procedure.id}" is already used by a procedure of this patient`);
+    const ae = { term: 'seroma', onset: '2025-06-01', grade: 'I', relation: 'related' };
+    const orphan = await failure(
+      importer().importRecords(OPERATOR, patient.id, [
+        { kind: 'adverse-event', id: 'ae-x', body: { ...ae, procedureId: 'elsewhere' } },
+      ]),
+    );
+    expect(orphan.message).toBe('records.0.body.procedureId: no procedure "elsewhere" of this patient');
+    const procedureDate = procedure.body.date as string;
+    const early = await failure(
+      importer().importRecords(OPERATOR, patient.id, [
+        {
+          kind: 'adverse-event',
+          id: 'ae-z',
+          body: { ...ae, onset: addDays(procedureDate, -1), procedureId: procedure.id },
+        },
+      ]),
+    );
+    expect(early.message).toBe(`records.0.body.onset: must not be before the procedure (${procedureDate})`);
+    const nowhere = await failure(
+      importer().importRecords(OPERATOR, patient.id, [
+        { ...procedure, id: 'proc-x', body: { ...procedure.body, siteId: 'no-such-site' } },
+      ]),
+    );
+    expect(nowhere.message).toBe('records.0.body.siteId: no site "no-such-site"');
+    const invalid = await failure(
+      importer().importRecords(OPERATOR, patient.id, [
+        { kind: 'adverse-event', id: 'ae-y', body: { ...ae, grade: 'VI' } },
+        { kind: 'procedure', id: 'bad id', body: procedure.body },
+      ]),
+    );
+    expect(invalid.code).toBe('invalid');
+    expect((invalid as InvalidInputError).issues.map((i) => i.path)).toEqual(['records.0.body.grade', 'records.1.id']);
+    expect(await stored()).toEqual(before);
+  });
+
+  test('researchers, and clinicians of other sites, cannot import', async () => {
+    const as = (role: 'researcher' | 'clinician', siteIds: string[]): RequestContext => ({
+      actor: { ...OPERATOR.actor, userId: `u-${role}`, role, siteIds },
+      requestId: null,
+    });
+    expect(
+      (await failure(importer().importRecords(as('researcher', [patient.record.siteId]), patient.id, records))).code,
+    ).toBe('forbidden');
+    expect((await failure(importer().importRecords(as('clinician', ['demo-site-9']), patient.id, records))).code).toBe(
+      'not_found',
+    );
+    expect(await stored()).toEqual([]);
+    expect((await auditActions(store)).slice(-2)).toEqual(['registry.import denied', 'registry.import denied']);
   });
 });

@@ -11,6 +11,7 @@ import {
   isValidLocalDate,
   lastDayOfMonth,
   localDateOf,
+  nextMonth,
   writtenOffsetMinutes,
 } from '../../src/domain/time.js';
 
@@ -38,6 +39,22 @@ describe('local dates', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  test('property: dayNumber agrees with the JavaScript Date calendar over every 4-digit year', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -719_162, max: 2_932_896 }), (n) => {
+        expect(dayNumber(new Date(n * 86_400_000).toISOString().slice(0, 10))).toBe(n);
+      }),
+      { numRuns: 2000 },
+    );
+    // Date.UTC would read year 99 as 1999.
+    expect(dayNumber('0099-12-31')).toBe(-683_004); // Date#setUTCFullYear(99, 11, 31)
+    expect(addDays('0100-01-01', -28)).toBe('0099-12-04');
+    expect(daysBetween('0099-12-04', '0100-01-01')).toBe(28);
+    expect(lastDayOfMonth('0099-12')).toBe('0099-12-31');
+    expect(lastDayOfMonth('2024-02')).toBe('2024-02-29');
+    expect(nextMonth('0099-12')).toBe('0100-01');
   });
 
   test('day numbers round-trip and addDays inverts daysBetween', () => {

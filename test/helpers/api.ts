@@ -48,13 +48,19 @@ export interface TestApi {
 /** A fresh database of the given kind, its services and the HTTP app over them. */
 export async function startApi(
   db: TestDatabase,
-  options: { clock?: () => Date; security?: Partial<SecuritySettings>; app?: AppOptions } = {},
+  options: {
+    clock?: () => Date;
+    security?: Partial<SecuritySettings>;
+    app?: AppOptions;
+    minResearchCohort?: number;
+  } = {},
 ): Promise<TestApi> {
   const { config, drop } = await db.fresh();
   const store = await openStore(config, { migrate: true });
   const services = createServices(store, {
     clock: options.clock,
     security: { ...FAST_SECURITY, ...options.security },
+    minResearchCohort: options.minResearchCohort,
   });
   const app = await buildApp(services, options.app);
   return {

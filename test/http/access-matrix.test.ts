@@ -2,7 +2,9 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteSpec } from '../../src/http/route-spec.js';
 import { ROUTES } from '../../src/http/routes.js';
+import { DEFAULT_SITE_SETTINGS } from '../../src/domain/site-settings.js';
 import type { AuditOutcome, EntryKind } from '../../src/services/model.js';
+import type { RecordKind } from '../../src/services/registry-model.js';
 import { testDatabases } from '../helpers/databases.js';
 import {
   addPatient,
@@ -70,6 +72,27 @@ const EXPECTED_ACCESS: Record<string, Rule> = {
   'GET /patients/:patientId/questionnaires/:id': 'patient-data',
   'PUT /patients/:patientId/questionnaires/:id': 'patient-data',
   'DELETE /patients/:patientId/questionnaires/:id': 'patient-data',
+  'GET /patients/:patientId/procedures': 'patient-data',
+  'GET /patients/:patientId/procedures/:id': 'patient-data',
+  'PUT /patients/:patientId/procedures/:id': 'care',
+  'DELETE /patients/:patientId/procedures/:id': 'care',
+  'GET /patients/:patientId/treatments': 'patient-data',
+  'GET /patients/:patientId/treatments/:id': 'patient-data',
+  'PUT /patients/:patientId/treatments/:id': 'care',
+  'DELETE /patients/:patientId/treatments/:id': 'care',
+  'GET /patients/:patientId/adverse-events': 'patient-data',
+  'GET /patients/:patientId/adverse-events/:id': 'patient-data',
+  'PUT /patients/:patientId/adverse-events/:id': 'care',
+  'DELETE /patients/:patientId/adverse-events/:id': 'care',
+  'GET /patients/:patientId/candidacy-assessment': 'patient-data',
+  'PUT /patients/:patientId/candidacy-assessment': 'care',
+  'GET /patients/:patientId/candidacy': 'patient-data',
+  'GET /sites/:siteId/settings': 'care',
+  'PUT /sites/:siteId/settings': 'admin',
+  'GET /cohort': 'registry',
+  'GET /patients/:patientId/procedures/:procedureId/outcome': 'patient-data',
+  'GET /patients/:patientId/follow-up': 'patient-data',
+  'GET /follow-ups': 'care',
 };
 
 const routeKey = (spec: Pick<RouteSpec, 'method' | 'url'>) => `${spec.method} ${spec.url}`;
@@ -107,6 +130,9 @@ function expectedOutcome(rule: Rule, role: RoleName, scope: Scope | null): 'ok' 
       if (role !== 'admin' && role !== 'clinician') return 403;
       // A clinician never sees a patient of a site they do not belong to.
       return role === 'clinician' && scope === 'other-site' ? 404 : 'ok';
+    case 'registry':
+      // De-identified cohorts: admins, clinicians and researchers (narrowed to their sites); never patients.
+      return role === 'patient' ? 403 : 'ok';
     case 'patient-data':
       if (scope === null) throw new Error('a patient-data route without a patient');
       switch (role) {
@@ -172,6 +198,8 @@ interface Case {
 interface Built {
   params?: Record<string, string>;
   query?: Record<string, string>;
+  /** Extra request headers (If-Match), filled in by before() when they depend on the state. */
+  headers?: Record<string, string>;
   body?: unknown;
   /** The success status when the route has more than one. */
   ok?: number;
@@ -218,6 +246,80 @@ function entryBuilders(kind: EntryKind): Record<string, Builder> {
     },
   };
 }
+
+const RECORD_SEGMENTS: Record<RecordKind, string> = {
+  procedure: 'procedures',
+  treatment: 'treatments',
+  'adverse-event': 'adverse-events',
+};
+
+/** A valid body of each registry record kind on a given day. */
+function recordBody(kind: RecordKind, date: string): Record<string, unknown> {
+  switch (kind) {
+    case 'procedure':
+      return {
+        date,
+        surgeon: 'S01',
+        siteId: 'site-a',
+        donorSites: ['abdomen'],
+        harvest: { technique: 'syringe-coleman' },
+        processing: { method: 'centrifugation', centrifugeG: 1200, centrifugeMinutes: 3 },
+        recipientSites: [{ site: 'occipital', side: 'bilateral', volumeMl: 4 }],
+        anaesthesia: 'local',
+      };
+    case 'treatment':
+      return { type: 'nerve-block', start: date, site: 'occipital', side: 'left', percentRelief: 70 };
+    case 'adverse-event':
+      return { term: 'donor-site bruising', onset: date, grade: 'I', relation: 'related' };
+  }
+}
+
+function recordBuilders(kind: RecordKind): Record<string, Builder> {
+  const base = `/patients/:patientId/${RECORD_SEGMENTS[kind]}`;
+  const record = ({ seed }: Case, id: string) => seed.api.store.transaction((tx) => tx.getRecord(kind, id));
+  const seedRecord = async (c: Case, id: string) => {
+    await c.seed.api.services.registry.put(
+      SEEDER,
+      kind,
+      c.target!.patientId,
+      id,
+      recordBody(kind, freshDate()),
+      undefined,
+    );
+  };
+  return {
+    [`GET ${base}`]: () => ({}),
+    [`GET ${base}/:id`]: (c) => {
+      const id = fresh(kind);
+      return { params: { id }, before: () => seedRecord(c, id) };
+    },
+    [`PUT ${base}/:id`]: (c) => {
+      const id = fresh(kind);
+      return {
+        params: { id },
+        body: recordBody(kind, freshDate()),
+        ok: 201,
+        async verify(allowed) {
+          expect((await record(c, id))?.patientId).toBe(allowed ? c.target!.patientId : undefined);
+        },
+      };
+    },
+    [`DELETE ${base}/:id`]: (c) => {
+      const id = fresh(kind);
+      return {
+        params: { id },
+        before: () => seedRecord(c, id),
+        async verify(allowed) {
+          const stored = await record(c, id);
+          expect(stored?.patientId).toBe(c.target!.patientId);
+          expect(stored?.deletedAt !== null).toBe(allowed);
+        },
+      };
+    },
+  };
+}
+
+const ASSESSMENT = { diagnosis: { confirmed: true, code: '1.3' }, contraindications: { pregnancy: false } };
 
 const BUILDERS: Record<string, Builder> = {
   'GET /health': () => ({}),
@@ -284,6 +386,79 @@ const BUILDERS: Record<string, Builder> = {
   ...entryBuilders('daily-record'),
   ...entryBuilders('medication'),
   ...entryBuilders('questionnaire'),
+  ...recordBuilders('procedure'),
+  ...recordBuilders('treatment'),
+  ...recordBuilders('adverse-event'),
+  'GET /patients/:patientId/candidacy-assessment': (c) => ({
+    async before() {
+      await c.seed.api.services.candidacy.putAssessment(SEEDER, c.target!.patientId, ASSESSMENT, undefined);
+    },
+  }),
+  // A changed assessment with the version it was based on: an allowed PUT stores the new notes.
+  'PUT /patients/:patientId/candidacy-assessment': (c) => {
+    const notes = fresh('assessment-notes');
+    const headers: Record<string, string> = {};
+    const stored = () => c.seed.api.store.transaction((tx) => tx.getCandidacyAssessment(c.target!.patientId));
+    return {
+      body: { ...ASSESSMENT, notes },
+      headers,
+      ok: 200,
+      async before() {
+        const current = await c.seed.api.services.candidacy.putAssessment(
+          SEEDER,
+          c.target!.patientId,
+          (await stored())?.body ?? ASSESSMENT,
+          undefined,
+        );
+        headers['if-match'] = `"${current.record.version}"`;
+      },
+      async verify(allowed) {
+        expect((await stored())?.body.notes === notes).toBe(allowed);
+      },
+    };
+  },
+  'GET /patients/:patientId/candidacy': () => ({ query: { plannedDate: '2024-03-01' } }),
+  'GET /sites/:siteId/settings': () => ({ params: { siteId: 'site-a' } }),
+  'PUT /sites/:siteId/settings': (c) => {
+    const siteId = fresh('settings-site');
+    return {
+      params: { siteId },
+      body: { ...DEFAULT_SITE_SETTINGS, candidacy: { ...DEFAULT_SITE_SETTINGS.candidacy, minPreventiveClasses: 3 } },
+      ok: 201,
+      before: () => addSite(c.seed.api.services, siteId),
+      async verify(allowed) {
+        const stored = await c.seed.api.store.transaction((tx) => tx.getSiteSettings(siteId));
+        expect(stored?.version).toBe(allowed ? 1 : undefined);
+      },
+    };
+  },
+  'GET /cohort': (c) => ({
+    // The registry rows of this matrix write procedures on fresh dates around 2000; none is from 2024 on.
+    query: { siteId: 'site-a,site-b', from: '2024-01-01' },
+    async verify(allowed, res) {
+      if (!allowed) return;
+      // No procedure in the range; the cohort is empty whoever asks, and audited once.
+      expect(json(res)).toMatchObject({ n: 0, patients: [] });
+      const [row] = await c.seed.api.services.audit.recent(1);
+      expect(row).toMatchObject({ action: 'cohort.read', actorUserId: c.caller!.user.id, patientId: null });
+    },
+  }),
+  'GET /patients/:patientId/procedures/:procedureId/outcome': (c) => {
+    const procedureId = `${c.target!.patientId}-outcome-procedure`;
+    return {
+      params: { procedureId },
+      query: { today: '2024-06-01' },
+      async before() {
+        const body = recordBody('procedure', '2024-03-01');
+        await c.seed.api.services.registry.put(SEEDER, 'procedure', c.target!.patientId, procedureId, body, undefined);
+      },
+      async verify(allowed, res) {
+        if (allowed) expect(json(res)).toMatchObject({ procedureId, procedureDate: '2024-03-01', today: '2024-06-01' });
+      },
+    };
+  },
+  'GET /patients/:patientId/follow-up': () => ({}),
+  'GET /follow-ups': () => ({ query: { siteId: 'site-a', status: 'due,overdue' } }),
 };
 
 function fillPath(url: string, params: Record<string, string>): string {
@@ -379,7 +554,7 @@ describe.each(testDatabases())('access matrix on $name', (db) => {
         method: spec.method,
         url: fillPath(spec.url, { ...(target && { patientId: target.patientId }), ...built.params }),
         query: built.query,
-        headers: caller ? bearer(caller.token) : {},
+        headers: { ...(caller ? bearer(caller.token) : {}), ...built.headers },
         ...(built.body !== undefined && { payload: built.body as object }),
       });
 

@@ -789,7 +789,7 @@ describe.each(testDatabases())('$name store', (db) => {
       try {
         expect(await migrateToLatest(second.db)).toEqual([]);
         const ran = await sql<{ name: string }>`select name from relief_migrations order by name`.execute(second.db);
-        expect(ran.rows).toEqual([{ name: '0001_initial' }]);
+        expect(ran.rows).toEqual([{ name: '0001_initial' }, { name: '0002_registry' }]);
         // The audit head was seeded once.
         const heads = await sql<{ n: number | string }>`select count(*) as n from audit_head`.execute(second.db);
         expect(Number(heads.rows[0]?.n)).toBe(1);
@@ -798,7 +798,7 @@ describe.each(testDatabases())('$name store', (db) => {
       }
     });
 
-    it('migrate: false leaves an empty database alone; migrateToLatest then runs the initial migration once', async () => {
+    it('migrate: false leaves an empty database alone; migrateToLatest then runs each migration once', async () => {
       const other = await db.fresh();
       const bare = await openStore(other.config, { migrate: false });
       try {
@@ -806,7 +806,7 @@ describe.each(testDatabases())('$name store', (db) => {
           db.name === 'sqlite' ? 'sqlite_master' : 'information_schema.tables',
         )} where ${sql.raw(db.name === 'sqlite' ? "type = 'table'" : "table_schema = 'public'")}`.execute(bare.db);
         expect(Number(before.rows[0]?.n)).toBe(0);
-        expect(await migrateToLatest(bare.db)).toEqual(['0001_initial']);
+        expect(await migrateToLatest(bare.db)).toEqual(['0001_initial', '0002_registry']);
         expect(await migrateToLatest(bare.db)).toEqual([]);
         expect(await bare.transaction((t) => t.auditHead())).toEqual({ seq: 0, hash: '0'.repeat(64) });
       } finally {
