@@ -163,19 +163,26 @@ export class OutcomeService {
    */
   async dueList(ctx: RequestContext, filter: { siteId?: string; status?: readonly DueStatus[] }): Promise<DueRow[]> {
     const target = { action: 'follow-up.list', patientId: null, entityType: 'follow-up', entityId: null };
-    return audited(this.store, this.clock, ctx, target, async (tx) => {
-      if (!CARE_ROLES.has(ctx.actor.role)) throw forbidden('only clinicians and admins list follow-ups');
-      let siteIds: readonly string[] | undefined = ctx.actor.role === 'admin' ? undefined : ctx.actor.siteIds;
-      if (filter.siteId !== undefined) {
-        siteIds = siteIds === undefined || siteIds.includes(filter.siteId) ? [filter.siteId] : [];
-      }
-      const wanted = new Set<VisitStatus>(filter.status ?? ['due', 'overdue']);
-      const rows: DueRow[] = [];
+    if (!CARE_ROLES.has(ctx.actor.role)) {
+      // Audited as a refusal, like every other denied request.
+      await audited(this.store, this.clock, ctx, target, () => {
+        throw forbidden('only clinicians and admins list follow-ups');
+      });
+    }
+    let siteIds: readonly string[] | undefined = ctx.actor.role === 'admin' ? undefined : ctx.actor.siteIds;
+    if (filter.siteId !== undefined) {
+      siteIds = siteIds === undefined || siteIds.includes(filter.siteId) ? [filter.siteId] : [];
+    }
+    const wanted = new Set<VisitStatus>(filter.status ?? ['due', 'overdue']);
+    // Read in a snapshot beside the writer: a list over every patient of a site must not hold the
+    // write transaction. Nothing is shown unless the audit rows are written.
+    const rows = await this.store.snapshot(async (tx) => {
+      const out: DueRow[] = [];
       for (const patient of await tx.listPatients({ siteIds })) {
         for (const s of await this.schedules(tx, patient, this.todayOf(patient))) {
           for (const v of s.visits) {
             if (!wanted.has(v.status)) continue;
-            rows.push({
+            out.push({
               patientId: patient.id,
               displayName: patient.displayName,
               procedureId: s.procedureId,
@@ -191,14 +198,16 @@ export class OutcomeService {
           }
         }
       }
-      const key = (r: DueRow) => [r.dueDate, r.displayName, r.patientId, r.procedureId, r.visitId];
-      rows.sort((a, b) => {
-        const ka = key(a);
-        const kb = key(b);
-        for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! < kb[i]! ? -1 : 1;
-        return 0;
-      });
-      return { result: rows, disclosed: [...new Set(rows.map((r) => r.patientId))] };
+      return out;
     });
+    const key = (r: DueRow) => [r.dueDate, r.displayName, r.patientId, r.procedureId, r.visitId];
+    rows.sort((a, b) => {
+      const ka = key(a);
+      const kb = key(b);
+      for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! < kb[i]! ? -1 : 1;
+      return 0;
+    });
+    const disclosed = [...new Set(rows.map((r) => r.patientId))];
+    return audited(this.store, this.clock, ctx, target, () => Promise.resolve({ result: rows, disclosed }));
   }
 }
