@@ -67,6 +67,22 @@ export default tseslint.config(
     },
   },
   {
+    // Statistics know nothing of diaries: the domain calls them, never the other way round.
+    files: ['src/stats/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...noOuterLayers,
+            { group: ['../domain/*'], message: 'stats is below the domain: it must not import it' },
+            { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'http'], message: 'the pure core does no I/O' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/import/**/*.ts'],
     rules: {
       'no-restricted-imports': [

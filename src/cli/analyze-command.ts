@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { analyzeDiary } from '../domain/analysis.js';
+import { DEFAULT_TRIGGER_CONFIG } from '../domain/config.js';
 import { INTENSITY_LEVELS } from '../domain/intensity.js';
 import { instantSchema, localDateSchema, timeZoneSchema } from '../domain/primitives.js';
 import { parseSeverityMap, type DailyCsvMapping } from '../import/daily-csv.js';
@@ -32,11 +33,14 @@ const optionsSchema = z.object({
     .max(72 * 60)
     .optional(),
   compliance: z.coerce.number().min(0).max(1).optional(),
+  adjustMenstruation: z.boolean().optional(),
 });
 
 export function analyzeCommand(): Command {
   return new Command('analyze')
-    .description('analyse a diary file offline: months, 28-day periods, ICHD-3 classification, medication overuse')
+    .description(
+      'analyse a diary file offline: months, 28-day periods, ICHD-3 classification, medication overuse, personal triggers',
+    )
     .argument('<file>', 'a Relief JSON diary, or a known CSV/TSV layout, or a daily CSV with a column mapping')
     .option('--json', 'print the full result as JSON')
     .addOption(new Option('--layout <layout>', 'override the recognised layout').choices(LAYOUTS))
@@ -65,6 +69,7 @@ export function analyzeCommand(): Command {
     .addOption(new Option('--delimiter <delimiter>', 'daily CSV: the delimiter').choices(['comma', 'tab']))
     .option('--migraine-min-minutes <n>', 'minimum attack duration for a migraine day (default 30)')
     .option('--compliance <fraction>', 'minimum share of recorded days for a rate (default 0.8)')
+    .option('--adjust-menstruation', 'adjust the personal trigger analysis for perimenstrual days')
     .action((file: string, raw: Record<string, unknown>) => {
       const parsed = optionsSchema.safeParse(raw);
       if (!parsed.success) {
@@ -116,6 +121,7 @@ export function analyzeCommand(): Command {
         config: {
           ...(o.migraineMinMinutes !== undefined ? { migraineDayMinMinutes: o.migraineMinMinutes } : {}),
           ...(o.compliance !== undefined ? { complianceThreshold: o.compliance } : {}),
+          ...(o.adjustMenstruation ? { triggers: { ...DEFAULT_TRIGGER_CONFIG, adjustForMenstruation: true } } : {}),
         },
       });
       if (o.json) {

@@ -1,7 +1,15 @@
 import { Command, Option } from 'commander';
-import { HEADACHE_TYPES, type CohortReport, type CohortWindowSummary } from '../domain/cohort.js';
+import { HEADACHE_TYPES, type CohortWindowSummary } from '../domain/cohort.js';
+import {
+  COHORT_GROUP_BY,
+  DEFAULT_STATISTICS_WINDOW,
+  type CohortStatistics,
+  type CohortStatisticsReport,
+  type DurabilityGroup,
+  type WindowStatistics,
+} from '../domain/cohort-stats.js';
 import { isValidLocalDate } from '../domain/time.js';
-import { cohortFilterSchema } from '../services/cohort-service.js';
+import { COHORT_WINDOW_IDS, cohortFilterSchema, cohortStatisticsOptionsSchema } from '../services/cohort-service.js';
 import { OPERATOR, withServices } from './server-context.js';
 import { UsageError } from './usage-error.js';
 
@@ -15,6 +23,8 @@ interface RawOptions {
   condition?: string;
   headacheType?: string;
   today?: string;
+  groupBy?: string;
+  window?: string;
 }
 
 /** The option that sets each filter field, for error messages. */
@@ -48,6 +58,16 @@ export function cohortFilter(raw: RawOptions): Record<string, unknown> {
   return Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined));
 }
 
+/** The statistics options; a bad window is a usage error naming --window. */
+export function cohortStatisticsOptions(raw: RawOptions): { groupBy: string; window: string } {
+  const parsed = cohortStatisticsOptionsSchema.safeParse({ groupBy: raw.groupBy, window: raw.window });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UsageError(`${issue.path[0] === 'window' ? '--window' : '--group-by'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
 const n = (x: number): string => x.toLocaleString('en-GB');
 const num = (x: number | null): string => (x === null ? '–' : x.toFixed(2));
 
@@ -65,13 +85,68 @@ function windowLine(w: CohortWindowSummary): string {
   ].join('  ');
 }
 
-export function formatCohort(report: CohortReport): string {
+const percent = (x: number | null): string => (x === null ? '–' : `${(100 * x).toFixed(1)} %`);
+const range = (lower: number | null, upper: number | null, show: (x: number | null) => string): string =>
+  lower === null && upper === null ? '' : ` (${show(lower)} to ${show(upper)})`;
+const days = (x: number | null): string => (x === null ? 'not reached' : `${n(x)}`);
+/** A confidence level in per cent, to a tenth where needed (0.95 → "95 %", 0.998 → "99.8 %"). */
+const percentLevel = (level: number): string => `${Math.round(level * 1000) / 10} %`;
+const p = (x: number | null): string => (x === null ? '–' : x < 0.0001 ? '< 0.0001' : x.toFixed(4));
+
+/**
+ * A window's key figures: the 50 % responder rate and the median MMD change, with intervals; a
+ * Hodges–Lehmann interval below the statistics' level (too few differences) says its own.
+ */
+function statisticsLine(w: WindowStatistics, level: number): string {
+  const r = w.responders.find((x) => x.threshold === 50)!;
+  const c = w.mmdChange;
+  const hlLevel =
+    c.hodgesLehmannLevel === null || c.hodgesLehmannLevel === level ? '' : ` at ${percentLevel(c.hodgesLehmannLevel)}`;
+  return [
+    w.label.padEnd(10),
+    `≥50 % responders ${n(r.x)}/${n(r.n)} ${percent(r.rate)}${range(r.lower, r.upper, percent)}`,
+    `MMD change median ${num(c.median)}, Hodges–Lehmann ${num(c.hodgesLehmann)}` +
+      `${range(c.hodgesLehmannLower, c.hodgesLehmannUpper, num)}${hlLevel}, Wilcoxon p ${p(c.wilcoxonP)}`,
+  ].join('  ');
+}
+
+function durabilityLine(g: DurabilityGroup): string {
+  const median = g.n === 0 ? 'no responders' : `median ${days(g.median)}${range(g.medianLower, g.medianUpper, days)}`;
+  return `${g.group.padEnd(10)}  ${n(g.n)} responders, ${n(g.events)} relapses, ${median}`;
+}
+
+function statisticsLines(s: CohortStatistics): string[] {
+  const level = percentLevel(s.level);
+  const window = s.windows.find((w) => w.visitId === s.window)?.label ?? s.window;
+  const d = s.durability;
+  const m = s.predictors;
+  const predictors =
+    m.refused !== null
+      ? [`  ${m.refused}`]
+      : m.terms.map(
+          (t) =>
+            `  ${t.predictor.padEnd(26)} OR ${num(t.oddsRatio)}${range(t.lower, t.upper, num)}, p ${p(t.p)}  (${t.description})`,
+        );
+  return [
+    `Responders and MMD change from baseline (${level} intervals):`,
+    ...s.windows.map((w) => statisticsLine(w, s.level)),
+    `Durability: days from the procedure to relapse among responders${d.groupBy === 'none' ? '' : ` by ${d.groupBy}`}:`,
+    ...d.groups.map(durabilityLine),
+    ...(d.logRankP === null ? [] : [`log-rank p ${p(d.logRankP)}`]),
+    `Predictors of ≥50 % response at ${window} (Firth logistic regression, ${n(m.n)} procedures, ${n(m.nDropped)} ` +
+      'dropped for missing values):',
+    ...predictors,
+  ];
+}
+
+export function formatCohort(report: CohortStatisticsReport): string {
   const filter = Object.entries(report.filter)
     .map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(',') : String(v)}`)
     .join('; ');
   return [
     `Cohort of ${n(report.n)} procedures on ${report.asOf}${filter ? ` (${filter})` : ''}, de-identified:`,
     ...report.windows.map(windowLine),
+    ...statisticsLines(report.statistics),
   ].join('\n');
 }
 
@@ -81,9 +156,13 @@ export function cohortCommand(): Command {
   return new Command('cohort')
     .description(
       'de-identified cohort of procedures on the configured database: per follow-up window n, n with sufficient ' +
-        'diary, MMD change, responders and complications by grade',
+        'diary, MMD change, responders and complications by grade; responder rates and changes with intervals, ' +
+        'durability, and the predictors of response',
     )
-    .option('--json', 'print the whole result (windows[] and one de-identified row per procedure in patients[])')
+    .option(
+      '--json',
+      'print the whole result (windows[], one de-identified row per procedure in patients[], statistics computed from them)',
+    )
     .option('--procedure-type <type>', 'procedure type, e.g. fat-transfer')
     .option('--site <id>', 'site where the procedure was done (repeatable, or ids separated by commas)', collect)
     .option('--surgeon <code>', "surgeon's code")
@@ -96,13 +175,27 @@ export function cohortCommand(): Command {
       ),
     )
     .option('--today <date>', 'compute the cohort as on this day, YYYY-MM-DD (default: today, UTC)')
+    .addOption(
+      new Option('--group-by <grouping>', 'durability curves per group (default: none, the whole cohort)').choices(
+        COHORT_GROUP_BY,
+      ),
+    )
+    .option(
+      '--window <visit>',
+      `window of the group comparisons, predictors and funnels: ${COHORT_WINDOW_IDS.join(', ')} ` +
+        `(default ${DEFAULT_STATISTICS_WINDOW})`,
+    )
     .action(async (raw: RawOptions) => {
       const filter = cohortFilter(raw);
+      const statistics = cohortStatisticsOptions(raw);
       if (raw.today !== undefined && !isValidLocalDate(raw.today)) {
         throw new UsageError(`--today: must be a date YYYY-MM-DD, not "${raw.today}"`);
       }
       const report = await withServices((services) =>
-        services.cohort.cohort(OPERATOR, filter, raw.today === undefined ? {} : { today: raw.today }),
+        services.cohort.cohort(OPERATOR, filter, {
+          ...statistics,
+          ...(raw.today !== undefined && { today: raw.today }),
+        }),
       );
       process.stdout.write(raw.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatCohort(report)}\n`);
     });

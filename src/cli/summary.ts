@@ -1,4 +1,5 @@
 import type { DiaryAnalysis } from '../domain/analysis.js';
+import { formatTriggers } from './trigger-summary.js';
 
 /** A readable plain-text summary of an analysis, for the terminal. */
 export function formatSummary(a: DiaryAnalysis, source: string, layout: string, importWarnings: string[]): string {
@@ -78,6 +79,8 @@ export function formatSummary(a: DiaryAnalysis, source: string, layout: string, 
     for (const q of a.questionnaires)
       out.push(`  ${q.date}  ${q.instrument.padEnd(5)} ${String(q.score).padStart(3)}  ${q.interpretation}`);
   }
+
+  out.push(...formatTriggers(a));
 
   const warnings = [...importWarnings, ...a.warnings];
   if (warnings.length > 0) out.push('', 'Warnings', ...warnings.map((w) => `  ${w}`));

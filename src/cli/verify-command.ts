@@ -7,7 +7,7 @@ function describe(d: SummaryDifference): string {
   const where = `patient ${d.patientId}  ${d.table} ${d.key}`;
   if (d.problem === 'missing') return `${where}: row missing (expected recordedDays ${d.expected})`;
   if (d.problem === 'extra') return `${where}: extra row (stored recordedDays ${d.stored})`;
-  return `${where}  ${d.field}: stored ${d.stored ?? 'nothing'}, expected ${d.expected}`;
+  return `${where}  ${d.field}: stored ${d.stored ?? 'nothing'}, expected ${d.expected ?? 'nothing'}`;
 }
 
 function report(result: SummaryVerification): string {

@@ -8,6 +8,7 @@ import { classifyPatient, type PatientClassification } from './patient-classific
 import { monthlySummaries, period28Summaries, spanUntil, type MonthSummary, type Period28Summary } from './periods.js';
 import { scoreQuestionnaire, type QuestionnaireScore } from './questionnaires.js';
 import { dayNumber, localDateAt } from './time.js';
+import { analyzeTriggers, type TriggerResult, type TriggerSummary } from './triggers.js';
 
 /** Everything Relief derives from one patient's diary. */
 export interface DiaryAnalysis {
@@ -24,6 +25,10 @@ export interface DiaryAnalysis {
   medicationOveruse: MedicationOveruse[];
   outcomes: Outcomes | null;
   questionnaires: QuestionnaireScore[];
+  /** Personal trigger analysis: each factor at lag 1 and lag 0 (triggers.ts). */
+  triggers: TriggerResult[];
+  /** The at-risk days, onsets and factors behind `triggers`. */
+  triggerAnalysis: TriggerSummary;
   warnings: string[];
   config: AnalysisConfig;
 }
@@ -70,6 +75,8 @@ export function analyzeDiary(diary: Diary, options: AnalyzeOptions): DiaryAnalys
   warnings.sort();
   if (days.last !== null && days.last > asOf) warnings.push(`entries after ${asOf} are not analysed`);
   const spanDays = span ? dayNumber(span.last) - dayNumber(span.first) + 1 : 0;
+  const triggers = analyzeTriggers(diary, days, asOf, cfg.triggers);
+  warnings.push(...triggers.warnings);
 
   return {
     patient: { id: diary.patient.id, timeZone: diary.patient.timeZone, conditions: diary.patient.conditions },
@@ -99,6 +106,8 @@ export function analyzeDiary(diary: Diary, options: AnalyzeOptions): DiaryAnalys
     medicationOveruse: overuse,
     outcomes: referenceDate ? computeOutcomes(days, referenceDate, asOf, cfg) : null,
     questionnaires: diary.questionnaires.map(scoreQuestionnaire),
+    triggers: triggers.triggers,
+    triggerAnalysis: triggers.summary,
     warnings,
     config: cfg,
   };

@@ -1,8 +1,11 @@
 import type { AnalysisConfig } from './config.js';
-import type { PeriodCounts } from './period-counts.js';
-import { CLAVIEN_DINDO_GRADES, type AdverseEventRelation, type ClavienDindoGrade } from './registry.js';
+import { TRIGGER_SITES } from './diary.js';
+import { latestInWindow, visitWindow } from './follow-up.js';
+import type { AcuteMedicationClass } from './medications.js';
+import { lacksAuraDays, type PeriodCounts } from './period-counts.js';
+import { CLAVIEN_DINDO_GRADES, type AdverseEventRelation, type ClavienDindoGrade, type Procedure } from './registry.js';
 import { DEFAULT_REGISTRY_OUTCOME_CONFIG, type RegistryOutcomeConfig } from './registry-outcomes.js';
-import type { FollowUpVisit } from './site-settings.js';
+import { DEFAULT_SITE_SETTINGS, type FollowUpVisit, type Instrument } from './site-settings.js';
 import { dayNumber } from './time.js';
 
 /**
@@ -11,7 +14,9 @@ import { dayNumber } from './time.js';
  * days), responder counts and complications by Clavien–Dindo grade; and one de-identified row per
  * procedure. MMD, responders and sufficiency follow the core's outcome rules (outcomes.ts,
  * clinical-reference §2), durability the registry's relapse rule (registry-outcomes.ts); windows
- * are the follow-up visits' 28-day diary periods.
+ * are the follow-up visits' 28-day diary periods. Each row also carries the MIDAS and HIT-6 score
+ * done at each visit (follow-up.ts: the latest in the visit's window) and the baseline predictors
+ * the cohort statistics model response on.
  *
  * A cohort evaluates thousands of procedures per request, so `evaluateProcedure` applies those
  * rules to the three summary counts directly, with day numbers instead of dates; the tests check
@@ -63,13 +68,41 @@ export interface CohortProcedure {
   conditions: readonly string[];
   /**
    * Counts of the 28-day periods anchored on the procedure date, by index (0 = baseline); a
-   * period without a row recorded nothing.
+   * period without a row (undefined, or past the end) recorded nothing.
    */
-  periods: ReadonlyMap<number, PeriodTotals>;
+  periods: PeriodSeries;
+  /** From the baseline period's (index 0) counts (`baselineProfileOf`). */
+  baselineProfile: BaselineProfile;
+  /** Distinct Guyuron trigger sites among the procedure's recipient sites (`triggerSiteCount`). */
+  triggerSites: number;
+  /** See `priorToxinOrBlockResponse`: false also when none is recorded (no documented response). */
+  priorToxinOrBlockResponse: boolean;
+  /** The patient's scored MIDAS and HIT-6 responses, in the order they were recorded (date, then id). */
+  questionnaires: readonly CohortQuestionnaire[];
+}
+
+export interface BaselineProfile {
+  /** Recorded days with aura in the baseline period; null without a baseline row, or from a row stored before aura days were counted. */
+  auraDays: number | null;
+  /** `overuseAtThresholds` on the baseline period; null without a baseline row. */
+  medicationOveruse: boolean | null;
+}
+
+export const COHORT_INSTRUMENTS = ['midas', 'hit6'] as const;
+export type CohortInstrument = (typeof COHORT_INSTRUMENTS)[number];
+
+/** A scored questionnaire response: MIDAS total (0–450) or HIT-6 total (36–78). */
+export interface CohortQuestionnaire {
+  instrument: CohortInstrument;
+  date: string;
+  score: number;
 }
 
 /** The counts of a 28-day period a cohort reads (the summary rows' columns). */
 export type PeriodTotals = Pick<PeriodCounts, 'recordedDays' | 'migraineDays' | 'headacheDays'>;
+
+/** Periods 0, 1, … by index; undefined for a period without a row. */
+export type PeriodSeries = readonly (PeriodTotals | undefined)[];
 
 export interface CohortAdverseEvent {
   patientId: string;
@@ -110,6 +143,26 @@ export interface CohortRowWindow {
   responder50: boolean | null;
   responder75: boolean | null;
   responder100: boolean | null;
+  /**
+   * The score done at the visit: the latest response in the visit's window, when the visit asks
+   * for the instrument; null when there is none or the window has not ended (its last day is
+   * before today).
+   */
+  midas: number | null;
+  hit6: number | null;
+}
+
+/** The baseline predictors of a procedure's outcome (the cohort statistics' "who benefits"). */
+export interface CohortRowPredictors {
+  /** Any aura day in the baseline period; null when unknown or the baseline has not ended. */
+  aura: boolean | null;
+  /** ICHD-3 8.2 thresholds met in the baseline period (`overuseAtThresholds`); null as for aura. */
+  medicationOveruse: boolean | null;
+  triggerSites: number;
+  /** False also when no toxin or block response is documented. */
+  priorToxinOrBlockResponse: boolean;
+  /** Nerve decompression done with the procedure (adjunct 'nerve-decompression'). */
+  decompression: boolean;
 }
 
 export interface CohortRowDurability {
@@ -131,7 +184,9 @@ export interface CohortRow {
   sex: string | null;
   conditions: string[];
   headacheType: HeadacheType | null;
-  baseline: { recordedDays: number; mmd: number | null };
+  predictors: CohortRowPredictors;
+  /** MIDAS and HIT-6: the scores done at the baseline visit (as for a window's). */
+  baseline: { recordedDays: number; mmd: number | null; midas: number | null; hit6: number | null };
   windows: CohortRowWindow[];
   durability: CohortRowDurability;
   complications: { grade: ClavienDindoGrade; onsetDay: number }[];
@@ -185,6 +240,105 @@ export function ageAtProcedure(birthYear: number | null, procedureDate: string):
   return years < 0 ? null : Math.min(90, years);
 }
 
+/** The acute medication classes ICHD-3 8.2 counts (config.ts `OVERUSE_CLASSES`). */
+export const BASELINE_OVERUSE_CLASSES = [
+  'ergot',
+  'triptan',
+  'non-opioid-analgesic',
+  'opioid',
+  'combination-analgesic',
+] as const satisfies readonly AcuteMedicationClass[];
+
+/** What the baseline profile reads of the baseline period's counts (a `PeriodCounts` will do). */
+export interface BaselineCounts {
+  /** Absent from counts stored before aura days were counted: unknown. */
+  auraDays?: number;
+  overuseClassDays: number;
+  medicationDaysByClass: Readonly<Record<(typeof BASELINE_OVERUSE_CLASSES)[number], number>>;
+}
+
+/**
+ * The ICHD-3 8.2 overuse thresholds of medication-overuse.ts (`cfg.overuseThresholds`, days per
+ * month) on a run of days: one class on at least its threshold's days (8.2.1–8.2.5), or two or
+ * more overuse classes on at least `multipleClasses` days together (8.2.6). On the 28-day baseline
+ * period this approximates the monthly rule; ICHD-3's duration (more than 3 months) and its
+ * criterion A (headache on ≥15 days a month) are not checked.
+ */
+export function overuseAtThresholds(
+  c: Pick<BaselineCounts, 'medicationDaysByClass' | 'overuseClassDays'>,
+  cfg: AnalysisConfig,
+): boolean {
+  const t = cfg.overuseThresholds;
+  const d = c.medicationDaysByClass;
+  if (
+    d.ergot >= t.ergot ||
+    d.triptan >= t.triptan ||
+    d['non-opioid-analgesic'] >= t.nonOpioidAnalgesic ||
+    d.opioid >= t.opioid ||
+    d['combination-analgesic'] >= t.combinationAnalgesic
+  ) {
+    return true;
+  }
+  const used = BASELINE_OVERUSE_CLASSES.filter((k) => d[k] > 0).length;
+  return used >= 2 && c.overuseClassDays >= t.multipleClasses;
+}
+
+/**
+ * The baseline period's aura days and medication overuse, from its stored counts (undefined: no
+ * row, nothing recorded). Counts stored before aura days were counted leave them unknown.
+ */
+export function baselineProfileOf(counts: BaselineCounts | undefined, cfg: AnalysisConfig): BaselineProfile {
+  if (counts === undefined) return { auraDays: null, medicationOveruse: null };
+  return {
+    auraDays: lacksAuraDays(counts) ? null : counts.auraDays!,
+    medicationOveruse: overuseAtThresholds(counts, cfg),
+  };
+}
+
+/** Guyuron's migraine trigger sites: the diary's vocabulary but "other" (clinical-reference §6). */
+export const GUYURON_TRIGGER_SITES: ReadonlySet<string> = new Set(TRIGGER_SITES.filter((s) => s !== 'other'));
+
+/** Distinct trigger sites among a procedure's recipient sites: both sides of one site count once. */
+export function triggerSiteCount(recipientSites: readonly string[]): number {
+  return new Set(recipientSites.filter((s) => GUYURON_TRIGGER_SITES.has(s))).size;
+}
+
+/**
+ * What a cohort reads of a procedure record's body (stored beside it as columns): its adjunct
+ * procedures and its distinct trigger sites (`triggerSiteCount` of its recipient sites). A body
+ * without them has none.
+ */
+export function procedureCohortFacts(body: Record<string, unknown>): { adjuncts: string[]; triggerSites: number } {
+  const p = body as Partial<Pick<Procedure, 'adjuncts' | 'recipientSites'>>;
+  return {
+    adjuncts: Array.isArray(p.adjuncts) ? p.adjuncts : [],
+    triggerSites: Array.isArray(p.recipientSites) ? triggerSiteCount(p.recipientSites.map((s) => s.site)) : 0,
+  };
+}
+
+/** The treatments that test a trigger site before surgery (as candidacy.ts counts them). */
+export const SITE_TEST_TREATMENTS: readonly string[] = ['botulinum-toxin', 'nerve-block'];
+
+/**
+ * A botulinum toxin or nerve block started before the procedure date whose recorded relief
+ * reaches the site's candidacy threshold (`minBlockReliefPercent`; Guyuron: ≥50 %). False when
+ * none is recorded, or none with its relief: no documented response, which is not a failed one.
+ */
+export function priorToxinOrBlockResponse(
+  treatments: readonly { type: string; start: string; percentRelief?: number | null }[],
+  procedureDate: string,
+  minReliefPercent: number,
+): boolean {
+  return treatments.some(
+    (t) =>
+      SITE_TEST_TREATMENTS.includes(t.type) &&
+      t.start < procedureDate &&
+      t.percentRelief !== undefined &&
+      t.percentRelief !== null &&
+      t.percentRelief >= minReliefPercent,
+  );
+}
+
 /** The middle value, or the mean of the two middle values. */
 export function median(xs: readonly number[]): number | null {
   if (xs.length === 0) return null;
@@ -210,8 +364,13 @@ export function emptyGradeCounts(): GradeCounts {
   return Object.fromEntries(CLAVIEN_DINDO_GRADES.map((g) => [g, 0])) as GradeCounts;
 }
 
+interface Scores {
+  midas: number | null;
+  hit6: number | null;
+}
+
 interface Evaluated {
-  baseline: { recordedDays: number; mmd: number | null; headacheType: HeadacheType | null };
+  baseline: { recordedDays: number; mmd: number | null; headacheType: HeadacheType | null } & Scores;
   windows: CohortRowWindow[];
   /** Each window's last day, as a day number (for complications). */
   windowEnds: number[];
@@ -231,11 +390,11 @@ function endedMmd(recorded: number, migraine: number, days: number, cfg: Analysi
 }
 
 /** Sums of periods from…to; a missing period recorded nothing. */
-function totals(periods: ReadonlyMap<number, PeriodTotals>, from: number, to: number): PeriodTotals {
-  if (from === to) return periods.get(from) ?? NONE;
+function totals(periods: PeriodSeries, from: number, to: number): PeriodTotals {
+  if (from === to) return periods[from] ?? NONE;
   const out = { recordedDays: 0, migraineDays: 0, headacheDays: 0 };
   for (let i = from; i <= to; i++) {
-    const c = periods.get(i);
+    const c = periods[i];
     if (!c) continue;
     out.recordedDays += c.recordedDays;
     out.migraineDays += c.migraineDays;
@@ -254,22 +413,23 @@ const NONE: PeriodTotals = { recordedDays: 0, migraineDays: 0, headacheDays: 0 }
  * the last evaluable period.
  */
 function durabilityOf(
-  periods: ReadonlyMap<number, PeriodTotals>,
+  periods: PeriodSeries,
   elapsed: number,
   baselineMmd: number | null,
   cfg: AnalysisConfig,
   rc: RegistryOutcomeConfig,
 ): CohortRowDurability {
   if (baselineMmd === null || baselineMmd <= 0) return { responded: null, time: null, event: null };
-  let lastRecorded = 0;
-  for (const k of periods.keys()) if (k > lastRecorded) lastRecorded = k;
+  // The last period with a row (0 for none).
+  let lastRecorded = Math.max(0, periods.length - 1);
+  while (lastRecorded > 0 && periods[lastRecorded] === undefined) lastRecorded--;
   const last = Math.min(Math.floor(elapsed / 28), lastRecorded);
   let onset: number | null = null;
   let relapseAt: number | null = null;
   let lastEvaluable = 0;
   let run = 0;
   for (let k = 1; k <= last; k++) {
-    const c = periods.get(k);
+    const c = periods[k];
     const mmd = c ? endedMmd(c.recordedDays, c.migraineDays, 28, cfg) : null;
     if (mmd === null) {
       run = 0;
@@ -290,22 +450,75 @@ function durabilityOf(
   return { responded: true, time: lastEvaluable * 28, event: false };
 }
 
-const DEFAULT_BASELINE = { from: 0, to: 0 };
+/** The baseline visit of a schedule without one: the default schedule's. */
+const DEFAULT_BASELINE_VISIT: FollowUpVisit = DEFAULT_SITE_SETTINGS.followUp.find((v) => v.months === 0)!;
+
+const INSTRUMENT: Record<CohortInstrument, Instrument> = { midas: 'MIDAS', hit6: 'HIT-6' };
+const NO_SCORES: Scores = { midas: null, hit6: null };
+
+/** A visit's window around a procedure date: `visitWindow`, or the same from a cache. */
+type WindowOf = (procedureDate: string, visit: FollowUpVisit) => { opens: string; closes: string };
+
+/** `visitWindow`, computed once per procedure date and visit (many procedures share a date). */
+function cachedWindows(): WindowOf {
+  const byDate = new Map<string, Map<FollowUpVisit, { opens: string; closes: string }>>();
+  return (date, visit) => {
+    let byVisit = byDate.get(date);
+    if (!byVisit) byDate.set(date, (byVisit = new Map()));
+    let w = byVisit.get(visit);
+    if (!w) byVisit.set(visit, (w = visitWindow(date, visit)));
+    return w;
+  };
+}
+
+/**
+ * The scores done at a visit, as follow-up.ts decides "done": the latest response in the visit's
+ * window of each instrument the visit asks for; none until the window has ended.
+ */
+function visitScores(
+  questionnaires: readonly CohortQuestionnaire[],
+  procedureDate: string,
+  visit: FollowUpVisit,
+  today: string,
+  windowOf: WindowOf,
+): Scores {
+  if (questionnaires.length === 0) return NO_SCORES;
+  const { opens, closes } = windowOf(procedureDate, visit);
+  if (closes >= today) return NO_SCORES;
+  const score = (instrument: CohortInstrument) =>
+    visit.instruments.includes(INSTRUMENT[instrument])
+      ? (latestInWindow(questionnaires, instrument, opens, closes)?.score ?? null)
+      : null;
+  return { midas: score('midas'), hit6: score('hit6') };
+}
 
 /**
  * One procedure's baseline, windows and durability on `today`. Only windows that have ended are
  * reported; a baseline is one that has ended (the procedure is not in the future) and is sufficient.
  */
 export function evaluateProcedure(
-  p: Pick<CohortProcedure, 'date' | 'periods'>,
+  p: Pick<CohortProcedure, 'date' | 'periods'> & Partial<Pick<CohortProcedure, 'questionnaires'>>,
   visits: readonly FollowUpVisit[],
   today: string,
   cfg: AnalysisConfig,
   rc: RegistryOutcomeConfig = DEFAULT_REGISTRY_OUTCOME_CONFIG,
 ): Evaluated {
+  return evaluate(p, visits, today, cfg, rc, visitWindow);
+}
+
+function evaluate(
+  p: Pick<CohortProcedure, 'date' | 'periods'> & Partial<Pick<CohortProcedure, 'questionnaires'>>,
+  visits: readonly FollowUpVisit[],
+  today: string,
+  cfg: AnalysisConfig,
+  rc: RegistryOutcomeConfig,
+  windowOf: WindowOf,
+): Evaluated {
   const day0 = dayNumber(p.date);
   const elapsed = dayNumber(today) - day0;
-  const bp = visits.find((v) => v.months === 0)?.diaryPeriods ?? DEFAULT_BASELINE;
+  const questionnaires = p.questionnaires ?? [];
+  const baselineVisit = visits.find((v) => v.months === 0) ?? DEFAULT_BASELINE_VISIT;
+  const bp = baselineVisit.diaryPeriods;
   const b = totals(p.periods, bp.from, bp.to);
   const baselineEnded = elapsed >= bp.to * 28;
   const baselineDays = 28 * (bp.to - bp.from + 1);
@@ -324,8 +537,8 @@ export function evaluateProcedure(
     const comparable = mmd !== null && baselineMmd !== null;
     // A reduction cannot be measured from a baseline of zero migraine days (outcomes.ts).
     const measurable = comparable && baselineMmd > 0;
-    const responder = (threshold: number) =>
-      measurable ? (baselineMmd - mmd) / baselineMmd >= threshold - TOLERANCE : null;
+    const reduction = measurable ? (baselineMmd - mmd) / baselineMmd : null;
+    const scores = visitScores(questionnaires, p.date, v, today, windowOf);
     windows.push({
       visitId: v.id,
       ended,
@@ -333,24 +546,45 @@ export function evaluateProcedure(
       mmd,
       mmdChange: comparable ? mmd - baselineMmd : null,
       mmdPercentChange: measurable ? ((mmd - baselineMmd) / baselineMmd) * 100 : null,
-      responder50: responder(0.5),
-      responder75: responder(0.75),
-      responder100: responder(1),
+      responder50: reduction === null ? null : reduction >= 0.5 - TOLERANCE,
+      responder75: reduction === null ? null : reduction >= 0.75 - TOLERANCE,
+      responder100: reduction === null ? null : reduction >= 1 - TOLERANCE,
+      midas: scores.midas,
+      hit6: scores.hit6,
     });
   }
   // Durability reads period 0 as the baseline, whatever the baseline visit.
-  const p0 = p.periods.get(0) ?? NONE;
+  const p0 = p.periods[0] ?? NONE;
   const durabilityBaseline = elapsed >= 0 ? endedMmd(p0.recordedDays, p0.migraineDays, 28, cfg) : null;
+  const scores = visitScores(questionnaires, p.date, baselineVisit, today, windowOf);
   return {
     baseline: {
       recordedDays: b.recordedDays,
       mmd: baselineMmd,
       headacheType:
         headachePer28 === null ? null : headachePer28 >= CHRONIC_HEADACHE_DAYS_PER_28 ? 'chronic' : 'episodic',
+      midas: scores.midas,
+      hit6: scores.hit6,
     },
     windows,
     windowEnds,
     durability: durabilityOf(p.periods, elapsed, durabilityBaseline, cfg, rc),
+  };
+}
+
+/**
+ * The row's predictors. Those of the baseline period are unknown until it has ended (a procedure
+ * after `today`), as its MMD is.
+ */
+function predictorsOf(p: CohortProcedure, today: string): CohortRowPredictors {
+  const ended = p.date <= today;
+  const { auraDays, medicationOveruse } = p.baselineProfile;
+  return {
+    aura: ended && auraDays !== null ? auraDays > 0 : null,
+    medicationOveruse: ended ? medicationOveruse : null,
+    triggerSites: p.triggerSites,
+    priorToxinOrBlockResponse: p.priorToxinOrBlockResponse,
+    decompression: p.adjuncts.includes('nerve-decompression'),
   };
 }
 
@@ -420,14 +654,22 @@ export function buildCohort(input: CohortInput): CohortReport {
   const eventsByProcedure = complicationsByProcedure(input.adverseEvents, input.patientProcedures ?? input.procedures);
 
   const rc = input.rc ?? DEFAULT_REGISTRY_OUTCOME_CONFIG;
+  const windowOf = cachedWindows();
   const selected: (Evaluated & { p: CohortProcedure; events: DatedEvent[] })[] = [];
   for (const p of input.procedures) {
     if (!matchesFilter(p, input.filter)) continue;
-    const evaluated = evaluateProcedure(p, input.visits, today, cfg, rc);
+    const evaluated = evaluate(p, input.visits, today, cfg, rc, windowOf);
     if (input.filter.headacheType !== undefined && evaluated.baseline.headacheType !== input.filter.headacheType) {
       continue;
     }
-    selected.push({ p, ...evaluated, events: eventsByProcedure.get(p.procedureId) ?? [] });
+    selected.push({
+      p,
+      baseline: evaluated.baseline,
+      windows: evaluated.windows,
+      windowEnds: evaluated.windowEnds,
+      durability: evaluated.durability,
+      events: eventsByProcedure.get(p.procedureId) ?? [],
+    });
   }
 
   const windows = visits.map((visit, w): CohortWindowSummary => {
@@ -475,7 +717,13 @@ export function buildCohort(input: CohortInput): CohortReport {
       sex: s.p.sex,
       conditions: [...s.p.conditions],
       headacheType: s.baseline.headacheType,
-      baseline: { recordedDays: s.baseline.recordedDays, mmd: s.baseline.mmd },
+      predictors: predictorsOf(s.p, today),
+      baseline: {
+        recordedDays: s.baseline.recordedDays,
+        mmd: s.baseline.mmd,
+        midas: s.baseline.midas,
+        hit6: s.baseline.hit6,
+      },
       windows: s.windows,
       durability: s.durability,
       complications: s.events

@@ -30,7 +30,51 @@ export interface AnalysisConfig {
   /** Guyuron & Pourtaheri 2019: worsening is a rise of at least this fraction in MHI. */
   guyuronWorseningFraction: number;
   intensity: IntensityMapping;
+  /** The personal trigger analysis (docs/clinical-rules.md, "Personal trigger analysis"). */
+  triggers: TriggerConfig;
 }
+
+/**
+ * Thresholds of the personal trigger analysis (src/domain/triggers.ts). The design follows
+ * Peris et al., Cephalalgia 2017 (N1-Headache) and PAMINA (Wöber et al., Cephalalgia 2007).
+ */
+export interface TriggerConfig {
+  /** Adjust each factor for perimenstrual days (ICHD-3 A1.1: day −2 to +3 of the first day of flow). */
+  adjustForMenstruation: boolean;
+  /** Confidence level of the odds-ratio intervals. */
+  level: number;
+  /** A factor is associated when its Benjamini–Hochberg q is below this (a 10 % false discovery rate). */
+  fdr: number;
+  /** "No association" when the whole interval lies inside [lower, upper] (1.5 and about 1/1.5). */
+  equivalence: { lower: number; upper: number };
+  /** No verdict below this many recorded days (N1-Headache asks for at least 90 diary days). */
+  minRecordedDays: number;
+  /** No verdict below this many attack onsets among the factor's at-risk days. */
+  minOnsets: number;
+  /** No verdict below this many exposed at-risk days. */
+  minExposedDays: number;
+  /** Flag "low power" below this many onsets (about 24 for moderate effects; Holsteen, Stanford). */
+  lowPowerOnsets: number;
+  /**
+   * A number that is not an ordinal 0–3 (e.g. sleep hours) is exposed "low" or "high" when it lies
+   * further than this from the patient's own median: `relative` × the median, unless `absolute`
+   * names the factor (matched ignoring case, spaces and punctuation) with a deviation in its unit.
+   */
+  numericDeviation: { relative: number; absolute: Readonly<Record<string, number>> };
+}
+
+export const DEFAULT_TRIGGER_CONFIG: TriggerConfig = {
+  adjustForMenstruation: false,
+  level: 0.95,
+  fdr: 0.1,
+  equivalence: { lower: 0.67, upper: 1.5 },
+  minRecordedDays: 90,
+  minOnsets: 10,
+  minExposedDays: 5,
+  lowPowerOnsets: 24,
+  // ±1.5 h of sleep: a short night of about 6 h against a usual 7.5 h.
+  numericDeviation: { relative: 0.2, absolute: { sleephours: 1.5, sleep: 1.5 } },
+};
 
 export interface OveruseThresholds {
   ergot: number;
@@ -78,6 +122,7 @@ export const DEFAULT_CONFIG: AnalysisConfig = {
   guyuronSuccessFraction: 0.5,
   guyuronWorseningFraction: 0.1,
   intensity: DEFAULT_INTENSITY_MAPPING,
+  triggers: DEFAULT_TRIGGER_CONFIG,
 };
 
 export function withDefaults(overrides: Partial<AnalysisConfig> = {}): AnalysisConfig {

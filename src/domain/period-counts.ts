@@ -24,6 +24,11 @@ export interface PeriodCounts {
   migraineLikeDays: number;
   migraineLikeDaysUndetermined: number;
   tensionTypeLikeDays: number;
+  /**
+   * Recorded days with a fully reversible aura (DayFacts.aura). Counts stored before it was
+   * counted lack it: unknown, not 0 (`lacksAuraDays`), until `relief verify summaries --repair`.
+   */
+  auraDays: number;
   /** Attacks counted on their start day, whether or not that day is otherwise recorded. */
   attacks: number;
   migraineAttacks: number;
@@ -52,6 +57,7 @@ const NUMERIC_FIELDS = [
   'migraineLikeDays',
   'migraineLikeDaysUndetermined',
   'tensionTypeLikeDays',
+  'auraDays',
   'attacks',
   'migraineAttacks',
   'peakSum',
@@ -82,11 +88,18 @@ export function isEmptyCounts(c: PeriodCounts): boolean {
   return c.recordedDays === 0 && c.attacks === 0;
 }
 
+/** True for counts stored before aura days were counted: their `auraDays` is unknown. */
+export function lacksAuraDays(c: { auraDays?: number }): boolean {
+  return typeof c.auraDays !== 'number';
+}
+
+/** The sums of two runs; an unknown `auraDays` (`lacksAuraDays`) makes the sum's unknown too. */
 export function addCounts(a: PeriodCounts, b: PeriodCounts): PeriodCounts {
   const out = emptyCounts();
   for (const f of NUMERIC_FIELDS) out[f] = a[f] + b[f];
   for (const k of ACUTE_MEDICATION_CLASSES)
     out.medicationDaysByClass[k] = a.medicationDaysByClass[k] + b.medicationDaysByClass[k];
+  if (lacksAuraDays(a) || lacksAuraDays(b)) delete (out as Partial<PeriodCounts>).auraDays;
   return out;
 }
 
@@ -182,6 +195,7 @@ export function countDays(
     if (d.migraineLike === true) c.migraineLikeDays++;
     if (d.migraineLike === null) c.migraineLikeDaysUndetermined++;
     if (d.tensionTypeLike) c.tensionTypeLikeDays++;
+    if (d.aura) c.auraDays++;
     if (d.medicationClasses.size > 0) c.acuteMedicationDays++;
     let specific = false;
     let overuse = false;

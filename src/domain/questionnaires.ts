@@ -115,6 +115,19 @@ export interface QuestionnaireScore {
   interpretation: string;
 }
 
+/**
+ * The instrument and score of a response as stored (a JSON body), scored by `scoreQuestionnaire`;
+ * null for a body that is not a valid response. Storage keeps these beside each response, so that
+ * cohorts read scores without reading bodies.
+ */
+export function storedQuestionnaireScore(
+  body: unknown,
+): { instrument: QuestionnaireResponse['instrument']; score: number } | null {
+  const parsed = questionnaireResponseSchema.safeParse(body);
+  if (!parsed.success) return null;
+  return { instrument: parsed.data.instrument, score: scoreQuestionnaire(parsed.data).score };
+}
+
 export function scoreQuestionnaire(r: QuestionnaireResponse): QuestionnaireScore {
   switch (r.instrument) {
     case 'MIDAS': {

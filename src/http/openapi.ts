@@ -47,7 +47,15 @@ export function buildOpenApi(routes: readonly RouteSpec[], prefix: string): Reco
           : []),
       ],
       responses: {
-        ...Object.fromEntries(spec.success.map((s) => [String(s), { description: s === 201 ? 'created' : 'success' }])),
+        ...Object.fromEntries(
+          spec.success.map((s) => [
+            String(s),
+            {
+              description: s === 201 ? 'created' : 'success',
+              ...(spec.response && { content: { 'application/json': { schema: jsonSchema(spec.response) } } }),
+            },
+          ]),
+        ),
         ...Object.fromEntries(
           Object.entries(ERROR_RESPONSES).map(([s, description]) => [
             s,

@@ -13,6 +13,7 @@ import {
   tokenInputSchema,
   updateUserInputSchema,
 } from '../services/schemas.js';
+import { analysisResponseSchema } from './analysis-schema.js';
 import { clearedSessionCookie, sessionCookie } from './cookies.js';
 import { written } from './replies.js';
 import { route, type RouteSpec } from './route-spec.js';
@@ -299,12 +300,15 @@ const patientRoutes: RouteSpec[] = [
   route({
     method: 'GET',
     url: '/patients/:patientId/analysis',
-    summary: 'Months, 28-day periods, ICHD-3 classification and medication-overuse warnings',
+    summary:
+      'Months, 28-day periods, ICHD-3 classification, medication-overuse warnings and personal triggers ' +
+      '(adjustForMenstruation=true adjusts the trigger analysis for perimenstrual days)',
     tag: 'diary',
     access: 'patient-data',
     params: patientParams,
     query: analysisQuerySchema,
     success: [200],
+    response: analysisResponseSchema,
     handle: (h) => h.services.diary.analysis(h.ctx, h.params.patientId, h.query),
   }),
 ];

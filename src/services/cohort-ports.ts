@@ -1,3 +1,5 @@
+import type { BaselineProfile, CohortQuestionnaire } from '../domain/cohort.js';
+
 /** What cohort queries need from storage (part of `StoreTx`, see ports.ts). */
 
 /** Which procedures to read; every field narrows the selection. */
@@ -32,9 +34,25 @@ export interface CohortProcedureRow {
   conditions: readonly string[];
   /**
    * Summary rows 0…maxPeriod (or from 0 on) of the periods anchored on the procedure date, by
-   * period index (a missing one recorded nothing).
+   * period index (a missing one recorded nothing). Periods with the same counts may share one
+   * object: none is changed.
    */
-  periods: Map<number, CohortPeriodCounts>;
+  periods: (CohortPeriodCounts | undefined)[];
+  /**
+   * The baseline period's (index 0) aura days and medication overuse as its row stores them
+   * (`summaryColumnValues`: what `baselineProfileOf` gives of its counts); both null without a
+   * row, aura days null in a row stored before they were counted.
+   */
+  baselineProfile: BaselineProfile;
+  /** Distinct Guyuron trigger sites among the procedure's recipient sites (`triggerSiteCount`). */
+  triggerSites: number;
+  /**
+   * A live botulinum toxin or nerve block record started before the procedure date with relief at
+   * least the candidacy threshold of the patient's site (`priorToxinOrBlockResponse`).
+   */
+  priorToxinOrBlockResponse: boolean;
+  /** The patient's live MIDAS and HIT-6 responses, scored, by date then id. */
+  questionnaires: CohortQuestionnaire[];
 }
 
 /** The summary columns of one 28-day period anchored on a procedure's date. */
@@ -63,7 +81,8 @@ export interface CohortData {
 export interface CohortStoreTx {
   /**
    * The selected procedures with their period summaries from 0 (summary rows only, never the
-   * diary) and every live adverse event of their patients, in a few statements whatever the size.
+   * diary), their predictors and their patients' MIDAS and HIT-6 scores, and every live adverse
+   * event of their patients, in a few statements whatever the size.
    */
   cohortData(query: CohortQuery): Promise<CohortData>;
 }

@@ -2,11 +2,19 @@ import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import {
   buildCohort,
+  cohortVisits,
   HEADACHE_TYPES,
   type CohortAdverseEvent,
   type CohortFilter,
-  type CohortReport,
 } from '../domain/cohort.js';
+import {
+  COHORT_GROUP_BY,
+  cohortStatistics,
+  DEFAULT_COHORT_STATISTICS_CONFIG,
+  DEFAULT_STATISTICS_WINDOW,
+  type CohortStatisticsConfig,
+  type CohortStatisticsReport,
+} from '../domain/cohort-stats.js';
 import { DEFAULT_CONFIG } from '../domain/config.js';
 import { CONDITIONS } from '../domain/diary.js';
 import { localDateSchema } from '../domain/primitives.js';
@@ -43,9 +51,24 @@ export const cohortFilterSchema = z
   });
 export type CohortFilterInput = z.input<typeof cohortFilterSchema>;
 
+/** The follow-up windows of the default schedule, by visit id: those a cohort reports. */
+export const COHORT_WINDOW_IDS = cohortVisits(DEFAULT_SITE_SETTINGS.followUp).map((v) => v.id);
+
+/** How the statistics are grouped and which window they compare; see src/domain/cohort-stats.ts. */
+export const cohortStatisticsOptionsSchema = z
+  .object({
+    groupBy: z.enum(COHORT_GROUP_BY).default('none'),
+    window: z.enum(COHORT_WINDOW_IDS).default(DEFAULT_STATISTICS_WINDOW),
+  })
+  .strict();
+
 export interface CohortOptions {
   /** The day the cohort is computed on (YYYY-MM-DD); by default today in UTC. */
   today?: string;
+  /** Groups of the durability curves (`none`, the default: the whole cohort). */
+  groupBy?: string;
+  /** Visit id of the window the comparisons, the regression and the funnels read (default m12). */
+  window?: string;
 }
 
 const GRADES: ReadonlySet<string> = new Set(CLAVIEN_DINDO_GRADES);
@@ -75,23 +98,28 @@ const DRAWS = 2 ** 47;
  * Cohorts across patients, always de-identified (see src/domain/cohort.ts). Admins see every
  * site; clinicians and researchers the procedures of their own sites' patients done at their own
  * sites; patients none. Each request is one audit row, 'cohort.read', naming the filter, written
- * before the report is returned.
+ * before the report is returned. The report carries its statistics (src/domain/cohort-stats.ts),
+ * grouped and compared as the options ask; researchers see groups and funnel units by the site
+ * and surgeon codes the rows already show them.
  */
 export class CohortService {
   constructor(
     private readonly store: ReliefStore,
     private readonly clock: () => Date,
     private readonly minResearchCohort = MIN_RESEARCH_COHORT,
+    private readonly statisticsConfig: CohortStatisticsConfig = DEFAULT_COHORT_STATISTICS_CONFIG,
   ) {}
 
-  async cohort(ctx: RequestContext, input: unknown, options: CohortOptions = {}): Promise<CohortReport> {
+  async cohort(ctx: RequestContext, input: unknown, options: CohortOptions = {}): Promise<CohortStatisticsReport> {
     const parsed = cohortFilterSchema.safeParse(input ?? {});
     const issues = parsed.success
       ? []
       : parsed.error.issues.map((i) => ({ path: ['filter', ...i.path.map(String)].join('.'), message: i.message }));
     const today = options.today ?? this.clock().toISOString().slice(0, 10);
     if (!localDateSchema.safeParse(today).success) issues.push({ path: 'today', message: 'must be a date YYYY-MM-DD' });
-    if (issues.length > 0 || !parsed.success) throw new InvalidInputError(issues);
+    const stats = cohortStatisticsOptionsSchema.safeParse({ groupBy: options.groupBy, window: options.window });
+    if (!stats.success) issues.push(...stats.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    if (issues.length > 0 || !parsed.success || !stats.success) throw new InvalidInputError(issues);
     // Fields given as undefined are not part of the filter (nor of its audit text).
     const filter = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as CohortFilter;
     const target = { action: 'cohort.read', patientId: null, entityType: 'cohort', entityId: canonical(filter) };
@@ -143,6 +171,10 @@ export class CohortService {
       }
       return Promise.resolve({ result: undefined });
     });
-    return report;
+    const statistics = cohortStatistics(report.patients, report.windows, {
+      ...stats.data,
+      config: this.statisticsConfig,
+    });
+    return { ...report, statistics };
   }
 }

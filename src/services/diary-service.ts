@@ -222,15 +222,16 @@ export class DiaryService {
     });
   }
 
-  /** Months, 28-day periods, classification and medication-overuse warnings from the core. */
+  /** Months, 28-day periods, classification, medication-overuse warnings and triggers from the core. */
   async analysis(
     ctx: RequestContext,
     patientId: string,
-    options: { now?: string; referenceDate?: string },
+    options: { now?: string; referenceDate?: string; adjustForMenstruation?: boolean },
   ): Promise<DiaryAnalysis> {
     const diary = await this.diary(ctx, patientId);
     const now = options.now === undefined ? this.clock().getTime() : Date.parse(options.now);
-    return analyzeDiary(diary, { now, referenceDate: options.referenceDate });
+    const triggers = { ...DEFAULT_CONFIG.triggers, adjustForMenstruation: options.adjustForMenstruation ?? false };
+    return analyzeDiary(diary, { now, referenceDate: options.referenceDate, config: { triggers } });
   }
 }
 

@@ -93,5 +93,10 @@ export const analysisQuerySchema = z
   .object({
     now: instantSchema.optional().describe('the moment of analysis; the server clock when absent'),
     referenceDate: localDateSchema.optional(),
+    adjustForMenstruation: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional()
+      .describe('adjust the personal trigger analysis for perimenstrual days (default false)'),
   })
   .strict();

@@ -1,3 +1,4 @@
+import { overuseAtThresholds, procedureCohortFacts } from '../domain/cohort.js';
 import { DEFAULT_CONFIG } from '../domain/config.js';
 import { deriveDays, type DerivedAttack, type DiaryDays } from '../domain/days.js';
 import type { Attack, DailyRecord, MedicationIntake } from '../domain/diary.js';
@@ -8,11 +9,13 @@ import {
   emptyCounts,
   isEmptyCounts,
   isZeroCounts,
+  lacksAuraDays,
   type PeriodCounts,
   subtractCounts,
   SUMMED_FIELDS,
 } from '../domain/period-counts.js';
 import { period28Range } from '../domain/periods.js';
+import { storedQuestionnaireScore } from '../domain/questionnaires.js';
 import {
   addDays,
   dayNumber,
@@ -28,7 +31,14 @@ import { assembleDiary, placement } from './diary-service.js';
 import { forbidden, ServiceError } from './errors.js';
 import type { EntryKind, EntryRecord, PatientRecord } from './model.js';
 import type { ReliefStore, StoreTx } from './ports.js';
-import type { MonthSummaryRow, Period28SummaryRow, Stored, SummaryEntries, SummaryEntry } from './summary-ports.js';
+import type {
+  MonthSummaryRow,
+  Period28SummaryRow,
+  Stored,
+  SummaryColumnValues,
+  SummaryEntries,
+  SummaryEntry,
+} from './summary-ports.js';
 
 /**
  * Patient-period summaries: the counts of every calendar month and of every 28-day period around
@@ -61,6 +71,22 @@ export type StoredEntry = Pick<EntryRecord, 'kind' | 'id' | 'localDate' | 'endDa
 
 /** The configuration summaries are derived with. */
 export const SUMMARY_CONFIG = DEFAULT_CONFIG;
+
+/**
+ * What a summary row stores as columns beside its counts, for cohort queries in SQL: four counts,
+ * the aura days (null for counts stored before they were counted) and whether the period meets
+ * the ICHD-3 8.2 overuse thresholds, with the configuration the counts are derived with.
+ */
+export function summaryColumnValues(c: PeriodCounts): SummaryColumnValues {
+  return {
+    recordedDays: c.recordedDays,
+    migraineDays: c.migraineDays,
+    headacheDays: c.headacheDays,
+    acuteMedicationDays: c.acuteMedicationDays,
+    auraDays: lacksAuraDays(c) ? null : c.auraDays,
+    medicationOveruse: overuseAtThresholds(c, SUMMARY_CONFIG),
+  };
+}
 
 /** A moment after any diary day (year 9000): derived days then never depend on the clock. */
 export const FAR_FUTURE_MS = Date.UTC(9000, 0, 1);
@@ -211,12 +237,14 @@ async function placeEntriesInZone(tx: StoreTx, patient: PatientRecord): Promise<
 }
 
 /**
- * Re-places the patient's entries in their time zone (`placeEntriesInZone`) and rewrites every
+ * Re-places the patient's entries in their time zone (`placeEntriesInZone`), stores the columns
+ * cohorts read beside responses and procedures anew (`rewriteDerivedColumns`) and rewrites every
  * summary row from the raw entries: after a change of time zone or birth year, and on repair.
  */
 export async function rebuildSummaries(tx: StoreTx, patient: PatientRecord): Promise<void> {
   await tx.lockSummaries(patient.id);
   await placeEntriesInZone(tx, patient);
+  await tx.rewriteDerivedColumns(patient.id);
   const expected = await recomputeSummaries(tx, patient);
   await tx.deleteMonthSummaries(patient.id);
   await tx.upsertMonthSummaries(patient.id, expected.months);
@@ -530,26 +558,39 @@ export function hullOf(ranges: readonly DateRange[]): DateRange | null {
   return { from, to };
 }
 
-/** One way a stored summary differs from its recomputation. */
+/**
+ * One way a stored summary differs from its recomputation; or a column cohorts read beside a
+ * response or a procedure from what its body gives.
+ */
 export interface SummaryDifference {
   patientId: string;
-  table: 'month_summaries' | 'period28_summaries';
-  /** `2024-03`, or `<anchor date>#<period index>`. */
+  table: 'month_summaries' | 'period28_summaries' | 'questionnaire_responses' | 'registry_records';
+  /** `2024-03`, `<anchor date>#<period index>`, or a response's or procedure's id. */
   key: string;
   /** 'missing': no row but there should be; 'extra': a row that should not exist. */
   problem: 'differs' | 'missing' | 'extra';
-  /** A count (`migraineDays`, `medicationDaysByClass.triptan`) or a column (`migraine_days`); null for a whole row. */
+  /**
+   * A count (`migraineDays`, `medicationDaysByClass.triptan`) or a column (`migraine_days`,
+   * `medication_overuse` as 0/1, a response's `instrument` or `score`, a procedure's `adjuncts`
+   * as JSON or `trigger_sites`); null for a whole row.
+   */
   field: string | null;
-  stored: number | null;
-  expected: number | null;
+  stored: number | string | null;
+  expected: number | string | null;
 }
 
+/** Each column of a summary row with its `SummaryColumnValues` field. */
 const COLUMN_FIELDS = [
   ['recorded_days', 'recordedDays'],
   ['migraine_days', 'migraineDays'],
   ['headache_days', 'headacheDays'],
   ['acute_medication_days', 'acuteMedicationDays'],
-] as const;
+  ['aura_days', 'auraDays'],
+  ['medication_overuse', 'medicationOveruse'],
+] as const satisfies readonly (readonly [string, keyof SummaryColumnValues])[];
+
+/** A column's value as the report shows it: a flag as 0/1, as stored. */
+const columnNumber = (v: number | boolean | null): number | null => (typeof v === 'boolean' ? Number(v) : v);
 
 /** Every count as a flat field name and value, `medicationDaysByClass.<class>` included. */
 function flatCounts(c: PeriodCounts): Map<string, number> {
@@ -581,21 +622,51 @@ function compareRow(
       out.push({ ...base, problem: 'differs', field, stored: got ?? null, expected: value });
     }
   }
+  const columns = summaryColumnValues(expected);
   for (const [column, field] of COLUMN_FIELDS) {
-    if (stored.columns[field] !== expected[field]) {
+    if (stored.columns[field] !== columns[field]) {
       out.push({
         ...base,
         problem: 'differs',
         field: column,
-        stored: stored.columns[field],
-        expected: expected[field],
+        stored: columnNumber(stored.columns[field]),
+        expected: columnNumber(columns[field]),
       });
     }
   }
   return out;
 }
 
-/** Compares the patient's stored rows with their recomputation from raw entries, in `tx`. */
+/**
+ * The columns cohorts read beside the patient's live responses and procedures that are not what
+ * their bodies give (`storedQuestionnaireScore`, `procedureCohortFacts`).
+ */
+async function checkDerivedColumns(tx: StoreTx, patientId: string): Promise<SummaryDifference[]> {
+  const out: SummaryDifference[] = [];
+  const differs = (table: SummaryDifference['table'], key: string, field: string, stored: Value, expected: Value) => {
+    if (stored !== expected) out.push({ patientId, table, key, problem: 'differs', field, stored, expected });
+  };
+  const { questionnaires, procedures } = await tx.listDerivedColumns(patientId);
+  for (const r of questionnaires) {
+    const scored = storedQuestionnaireScore(r.body);
+    differs('questionnaire_responses', r.id, 'instrument', r.instrument, scored?.instrument ?? null);
+    differs('questionnaire_responses', r.id, 'score', r.score, scored?.score ?? null);
+  }
+  for (const r of procedures) {
+    const facts = procedureCohortFacts(r.body);
+    const json = (a: string[] | null) => (a === null ? null : JSON.stringify(a));
+    differs('registry_records', r.id, 'adjuncts', json(r.adjuncts), json(facts.adjuncts));
+    differs('registry_records', r.id, 'trigger_sites', r.triggerSites, facts.triggerSites);
+  }
+  return out;
+}
+
+type Value = number | string | null;
+
+/**
+ * Compares the patient's stored rows with their recomputation from raw entries, and the columns
+ * stored beside their responses and procedures with what the bodies give, in `tx`.
+ */
 export async function checkSummaries(tx: StoreTx, patient: PatientRecord): Promise<SummaryDifference[]> {
   const expected = await recomputeSummaries(tx, patient);
   const out: SummaryDifference[] = [];
@@ -615,6 +686,7 @@ export async function checkSummaries(tx: StoreTx, patient: PatientRecord): Promi
       out.push(...compareRow(base, stored.get(i), want.get(i)));
     }
   }
+  out.push(...(await checkDerivedColumns(tx, patient.id)));
   return out;
 }
 

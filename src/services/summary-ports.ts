@@ -22,15 +22,22 @@ export interface Period28SummaryRow {
   counts: PeriodCounts;
 }
 
-/** The counts that are also columns, for cohort queries in SQL, as stored. */
+/**
+ * What a row also stores as columns, for cohort queries in SQL (`summaryColumnValues` of its
+ * counts), as stored.
+ */
 export interface SummaryColumnValues {
   recordedDays: number;
   migraineDays: number;
   headacheDays: number;
   acuteMedicationDays: number;
+  /** Null for counts stored before aura days were counted (`lacksAuraDays`). */
+  auraDays: number | null;
+  /** The ICHD-3 8.2 thresholds met in the period (`overuseAtThresholds`, summaries' configuration). */
+  medicationOveruse: boolean;
 }
 
-/** A row as read back: its counts (JSON) and the column copies of four of them. */
+/** A row as read back: its counts (JSON) and the values of its columns. */
 export type Stored<Row> = Row & { columns: SummaryColumnValues };
 
 /** Months `YYYY-MM`, inclusive; an open end is unbounded. */
@@ -47,8 +54,8 @@ export interface PeriodIndexRange {
 
 /**
  * What keeping patient-period summaries needs from storage (part of `StoreTx`, see ports.ts).
- * Only periods with something recorded have a row; the columns `recorded_days`, `migraine_days`,
- * `headache_days` and `acute_medication_days` repeat those counts for cohort queries in SQL.
+ * Only periods with something recorded have a row; besides its counts a row stores
+ * `summaryColumnValues` of them as columns, for cohort queries in SQL.
  */
 export interface SummaryStoreTx {
   /**
@@ -90,4 +97,18 @@ export interface SummaryStoreTx {
   deleteMonthSummaries(patientId: string, range?: MonthRange): Promise<number>;
   /** Deletes the period rows of one anchor in the range (the whole anchor without one); returns how many. */
   deletePeriod28Summaries(patientId: string, anchorDate: string, range?: PeriodIndexRange): Promise<number>;
+  /**
+   * The patient's live questionnaire responses and procedures, each in id order, with what
+   * storage keeps beside their bodies for cohorts: a response's instrument and score
+   * (`storedQuestionnaireScore`), a procedure's adjuncts and trigger sites (`procedureCohortFacts`),
+   * as they were when the row was written.
+   */
+  listDerivedColumns(patientId: string): Promise<DerivedColumns>;
+  /** Stores those columns of each of the patient's responses and procedures anew from its body. */
+  rewriteDerivedColumns(patientId: string): Promise<void>;
+}
+
+export interface DerivedColumns {
+  questionnaires: { id: string; body: Record<string, unknown>; instrument: string | null; score: number | null }[];
+  procedures: { id: string; body: Record<string, unknown>; adjuncts: string[] | null; triggerSites: number | null }[];
 }

@@ -16,8 +16,9 @@ import type {
 } from '../services/model.js';
 import type { EntryRange, PatientFilter, ReliefStore, StoreTx } from '../services/ports.js';
 import { CohortTx } from './cohort-store.js';
-import type { EntryTableName, Tables } from './tables.js';
-import type { Db, Dialect } from './tx-base.js';
+import { questionnaireColumns } from './derived-columns.js';
+import type { EntryTable, EntryTableName, QuestionnaireColumns, Tables } from './tables.js';
+import type { ArrayRows, Db, Dialect } from './tx-base.js';
 
 const ENTRY_TABLE: Record<EntryKind, EntryTableName> = {
   attack: 'attacks',
@@ -26,21 +27,31 @@ const ENTRY_TABLE: Record<EntryKind, EntryTableName> = {
   questionnaire: 'questionnaire_responses',
 };
 
+/** A database connection (SQLite) or pool (PostgreSQL), with its raw rows on SQLite. */
+export interface StoreConnection {
+  db: Kysely<Tables>;
+  arrayRows?: ArrayRows;
+}
+
 /** The store port over Kysely; the same code for SQLite and PostgreSQL. */
 export class KyselyStore implements ReliefStore {
-  private readonly readDb: Kysely<Tables>;
+  readonly db: Kysely<Tables>;
+  private readonly writer: StoreConnection;
+  private readonly reader: StoreConnection;
 
   /**
    * @param openReader on SQLite, opens another connection to the file: one serves `read`, so
    * reads do not queue behind the writer's transaction (WAL lets readers run beside the writer),
-   * and each `snapshot` gets its own, so a long one holds up no one.
+   * and each `snapshot` gets one of its own, so a long one holds up no one.
    */
   constructor(
-    readonly db: Kysely<Tables>,
+    connection: StoreConnection,
     readonly dialect: 'sqlite' | 'postgres',
-    private readonly openReader?: () => Kysely<Tables>,
+    private readonly openReader?: () => StoreConnection,
   ) {
-    this.readDb = openReader?.() ?? db;
+    this.writer = connection;
+    this.db = connection.db;
+    this.reader = openReader?.() ?? connection;
   }
 
   transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -94,7 +105,9 @@ export class KyselyStore implements ReliefStore {
             await sql`savepoint unit`.execute(conn);
             const unitAudit: AuditEvent[] = [];
             try {
-              const value = await this.inUnit.run(true, () => item.work(new KyselyTx(conn, this.dialect, unitAudit)));
+              const value = await this.inUnit.run(true, () =>
+                item.work(new KyselyTx(conn, this.dialect, unitAudit, this.writer.arrayRows)),
+              );
               await sql`release unit`.execute(conn);
               audit.push(...unitAudit);
               outcomes.push({ ok: true, value });
@@ -124,7 +137,7 @@ export class KyselyStore implements ReliefStore {
   }
 
   read<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return work(new KyselyTx(this.readDb, this.dialect));
+    return work(new KyselyTx(this.reader.db, this.dialect, undefined, this.reader.arrayRows));
   }
 
   snapshot<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -134,23 +147,37 @@ export class KyselyStore implements ReliefStore {
         .setIsolationLevel('repeatable read')
         .execute((trx) => work(new KyselyTx(trx, this.dialect)));
     }
-    // A read transaction on a connection of its own: WAL keeps its snapshot while the writer commits.
-    const reader = this.openReader?.() ?? this.readDb;
-    return reader
+    // A read transaction on a connection of its own: WAL keeps its snapshot while the writer
+    // commits. The connection is kept for the next snapshot (with its page and statement caches);
+    // snapshots that overlap open more.
+    const reader = this.idleSnapshotReader ?? this.openReader?.() ?? this.reader;
+    this.idleSnapshotReader = undefined;
+    return reader.db
       .connection()
       .execute(async (conn) => {
         await sql`begin`.execute(conn);
         try {
-          return await work(new KyselyTx(conn, this.dialect));
+          return await work(new KyselyTx(conn, this.dialect, undefined, reader.arrayRows));
         } finally {
           await sql`commit`.execute(conn);
         }
       })
-      .finally(() => (reader === this.readDb ? undefined : reader.destroy()));
+      .finally(() => {
+        if (reader === this.reader) return;
+        if (this.idleSnapshotReader === undefined && !this.closed) this.idleSnapshotReader = reader;
+        else return reader.db.destroy();
+      });
   }
 
+  /** A snapshot connection (SQLite) between snapshots. */
+  private idleSnapshotReader: StoreConnection | undefined;
+  private closed = false;
+
   async close(): Promise<void> {
-    if (this.readDb !== this.db) await this.readDb.destroy();
+    this.closed = true;
+    await this.idleSnapshotReader?.db.destroy();
+    this.idleSnapshotReader = undefined;
+    if (this.reader !== this.writer) await this.reader.db.destroy();
     await this.db.destroy();
   }
 }
@@ -240,8 +267,9 @@ function toEntry(kind: EntryKind, r: Tables['attacks']): EntryRecord {
   };
 }
 
-function entryRow(e: EntryRecord): Tables['attacks'] {
-  return {
+/** An entry's row; a questionnaire response's also holds its instrument and score, for cohorts. */
+function entryRow(e: EntryRecord): EntryTable & Partial<QuestionnaireColumns> {
+  const row: EntryTable = {
     id: e.id,
     patient_id: e.patientId,
     local_date: e.localDate,
@@ -253,6 +281,7 @@ function entryRow(e: EntryRecord): Tables['attacks'] {
     updated_at: e.updatedAt,
     deleted_at: e.deletedAt,
   };
+  return e.kind === 'questionnaire' ? { ...row, ...questionnaireColumns(e.body) } : row;
 }
 
 function toAuditRow(r: Tables['audit_log']): AuditRow {
@@ -278,8 +307,9 @@ class KyselyTx extends CohortTx implements StoreTx {
     db: Db,
     dialect: Dialect,
     private readonly auditBuffer?: AuditEvent[],
+    arrayRows?: ArrayRows,
   ) {
-    super(db, dialect);
+    super(db, dialect, arrayRows);
   }
 
   async insertUser(u: UserRecord): Promise<void> {

@@ -1,4 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import type { PeriodCounts } from '../domain/period-counts.js';
+import { summaryColumnValues } from '../services/summaries.js';
+import { procedureColumns, questionnaireColumns } from './derived-columns.js';
 
 /**
  * The one set of migrations for SQLite and PostgreSQL. Migrations are append-only: a change to
@@ -231,9 +234,194 @@ const registry: Migration = {
   },
 };
 
+/**
+ * What cohort queries read as columns instead of JSON: each questionnaire response's instrument
+ * and score (`storedQuestionnaireScore`), each procedure's adjuncts and trigger sites
+ * (`procedureCohortFacts`), and each summary row's aura days and medication overuse
+ * (`summaryColumnValues`). Storage writes them with every response, record and summary row;
+ * this fills them in for the rows already stored, with the same functions. Rows whose counts were
+ * stored before aura days were counted keep them unknown (null), as their counts do.
+ */
+const cohortColumns: Migration = {
+  async up(db: Kysely<unknown>) {
+    // SQLite runs migrations outside a transaction (PostgreSQL inside one): one transaction makes
+    // the change all or nothing, and commits the backfill once. Kysely then records the migration;
+    // a crash in between leaves the change made but unrecorded, and the next run finds it done.
+    if (!db.isTransaction && (await hasColumn(db, 'questionnaire_responses', 'score'))) return;
+    await inTransaction(db, async (db) => {
+      await db.schema.alterTable('questionnaire_responses').addColumn('instrument', 'text').execute();
+      await db.schema.alterTable('questionnaire_responses').addColumn('score', 'integer').execute();
+      await db.schema.alterTable('registry_records').addColumn('adjuncts', 'text').execute();
+      await db.schema.alterTable('registry_records').addColumn('trigger_sites', 'integer').execute();
+      for (const table of SUMMARY_TABLES) {
+        await db.schema.alterTable(table).addColumn('aura_days', 'integer').execute();
+        await db.schema
+          .alterTable(table)
+          .addColumn('medication_overuse', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+      }
+      await backfillQuestionnaires(db);
+      await backfillProcedures(db);
+      await backfillSummaries(db, 'month_summaries', ['patient_id', 'month']);
+      await backfillSummaries(db, 'period28_summaries', ['patient_id', 'anchor_date', 'period_index']);
+      // Cohorts read the botulinum toxin and nerve block records of every patient: this index
+      // finds them among the other treatments (and the procedures of one type).
+      await db.schema
+        .createIndex('registry_records_kind_category')
+        .on('registry_records')
+        .columns(['kind', 'category'])
+        .execute();
+      // The cohort index now also answers the baseline period's columns. Unique (its first three
+      // columns are the primary key) and analysed below: otherwise SQLite reads one period
+      // through the primary key's index and the row, rather than from this index alone.
+      await db.schema.dropIndex('period28_summaries_cohort').execute();
+      await db.schema
+        .createIndex('period28_summaries_cohort')
+        .on('period28_summaries')
+        .columns([
+          'patient_id',
+          'anchor_date',
+          'period_index',
+          'recorded_days',
+          'migraine_days',
+          'headache_days',
+          'aura_days',
+          'medication_overuse',
+        ])
+        .unique()
+        .execute();
+      // Cohort queries read the live MIDAS and HIT-6 scores of each patient in date order: this
+      // index answers them without visiting the rows and their bodies.
+      await db.schema
+        .createIndex('questionnaire_responses_cohort')
+        .on('questionnaire_responses')
+        .columns(['patient_id', 'local_date', 'id', 'instrument', 'score'])
+        .where(sql<boolean>`deleted_at is null and instrument in ('MIDAS', 'HIT-6')`)
+        .execute();
+      // Statistics of the new indexes for the planners.
+      for (const table of ['questionnaire_responses', 'registry_records', 'period28_summaries']) {
+        await sql`analyze ${sql.table(table)}`.execute(db);
+      }
+    });
+  },
+};
+
+const SUMMARY_TABLES = ['month_summaries', 'period28_summaries'] as const;
+
+/** Rows read and written per statement by the backfills (at most 5 values a row are bound). */
+const BACKFILL_CHUNK = 2000;
+
+async function hasColumn(db: Kysely<unknown>, table: string, column: string): Promise<boolean> {
+  const tables = await db.introspection.getTables();
+  return tables.some((t) => t.name === table && t.columns.some((c) => c.name === column));
+}
+
+async function inTransaction(db: Kysely<unknown>, work: (db: Kysely<unknown>) => Promise<void>): Promise<void> {
+  if (db.isTransaction) await work(db);
+  else await db.transaction().execute(work);
+}
+
+/**
+ * `update <table> set … from (values …) as v where <keys match>`: one statement per chunk of
+ * rows. VALUES columns are named column1, column2, … in both databases; parameters arrive as
+ * text on PostgreSQL, hence the casts of the numbers.
+ */
+async function updateRows(
+  db: Kysely<unknown>,
+  table: string,
+  keys: readonly { column: string; integer?: boolean }[],
+  set: readonly { column: string; integer?: boolean }[],
+  rows: readonly (readonly unknown[])[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const value = (i: number, integer = false) => {
+    const ref = sql.ref(`v.column${i + 1}`);
+    return integer ? sql`cast(${ref} as integer)` : ref;
+  };
+  const assignments = set.map((c, i) => sql`${sql.ref(c.column)} = ${value(keys.length + i, c.integer)}`);
+  const matches = keys.map((k, i) => sql`${sql.ref(`${table}.${k.column}`)} = ${value(i, k.integer)}`);
+  const values = rows.map((r) => sql`(${sql.join(r)})`);
+  await sql`update ${sql.table(table)} set ${sql.join(assignments)}
+    from (values ${sql.join(values)}) as v where ${sql.join(matches, sql` and `)}`.execute(db);
+}
+
+async function backfillQuestionnaires(db: Kysely<unknown>): Promise<void> {
+  for (let after = ''; ;) {
+    const { rows } = await sql<{ id: string; body: string }>`
+      select id, body from questionnaire_responses where id > ${after} order by id limit ${BACKFILL_CHUNK}`.execute(db);
+    if (rows.length === 0) return;
+    const values = rows.map((r) => {
+      const c = questionnaireColumns(JSON.parse(r.body));
+      return [r.id, c.instrument, c.score];
+    });
+    await updateRows(
+      db,
+      'questionnaire_responses',
+      [{ column: 'id' }],
+      [{ column: 'instrument' }, { column: 'score', integer: true }],
+      values,
+    );
+    after = rows.at(-1)!.id;
+  }
+}
+
+async function backfillProcedures(db: Kysely<unknown>): Promise<void> {
+  for (let after = ''; ;) {
+    const { rows } = await sql<{ id: string; body: string }>`
+      select id, body from registry_records where kind = 'procedure' and id > ${after}
+      order by id limit ${BACKFILL_CHUNK}`.execute(db);
+    if (rows.length === 0) return;
+    const values = rows.map((r) => {
+      const c = procedureColumns(JSON.parse(r.body) as Record<string, unknown>);
+      return [r.id, c.adjuncts, c.trigger_sites];
+    });
+    await updateRows(
+      db,
+      'registry_records',
+      [{ column: 'id' }],
+      [{ column: 'adjuncts' }, { column: 'trigger_sites', integer: true }],
+      values,
+    );
+    after = rows.at(-1)!.id;
+  }
+}
+
+/** Fills in a summary table's new columns from each row's counts, in the order of its primary key `keys`. */
+async function backfillSummaries(db: Kysely<unknown>, table: string, keys: readonly string[]): Promise<void> {
+  const keyColumns = keys.map((column) => ({ column, integer: column === 'period_index' }));
+  const keyList = sql.join(keys.map((k) => sql.ref(k)));
+  let after: unknown[] | null = null;
+  for (;;) {
+    const page: { rows: (Record<string, unknown> & { counts: string })[] } = await sql<
+      Record<string, unknown> & { counts: string }
+    >`
+      select ${keyList}, counts from ${sql.table(table)}
+      ${after === null ? sql`` : sql`where (${keyList}) > (${sql.join(after)})`}
+      order by ${keyList} limit ${BACKFILL_CHUNK}`.execute(db);
+    if (page.rows.length === 0) return;
+    const values = page.rows.map((r) => {
+      const c = summaryColumnValues(JSON.parse(r.counts) as PeriodCounts);
+      return [...keys.map((k) => r[k]), c.auraDays, Number(c.medicationOveruse)];
+    });
+    await updateRows(
+      db,
+      table,
+      keyColumns,
+      [
+        { column: 'aura_days', integer: true },
+        { column: 'medication_overuse', integer: true },
+      ],
+      values,
+    );
+    const last = page.rows.at(-1)!;
+    after = keys.map((k) => last[k]);
+  }
+}
+
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_registry': registry,
+  '0003_cohort_columns': cohortColumns,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -4,7 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from './database-config.js';
-import { KyselyStore } from './kysely-store.js';
+import { KyselyStore, type StoreConnection } from './kysely-store.js';
 import { migrateToLatest } from './migrations.js';
 import type { Tables } from './tables.js';
 
@@ -32,7 +32,7 @@ function openSqlite(file: string): KyselyStore {
     const connection = new SQLite(file);
     connection.pragma('foreign_keys = ON');
     connection.pragma('busy_timeout = 5000');
-    return new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
+    return sqliteConnection(connection);
   };
   // WAL lets readers work beside the writer; synchronous=FULL syncs the WAL on every commit, so
   // an acknowledged write survives a crash or power loss (https://sqlite.org/pragma.html).
@@ -40,21 +40,18 @@ function openSqlite(file: string): KyselyStore {
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  return new KyselyStore(
-    new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }),
-    'sqlite',
-    reader,
-  );
+  return new KyselyStore(sqliteConnection(database), 'sqlite', reader);
 }
 
 /**
- * Kysely prepares every query afresh; preparing costs as much as running a small statement, and
- * the server runs the same few statements over and over. Statements are reused per SQL text
- * (better-sqlite3 runs them synchronously, so one statement is never in use twice at once).
+ * Kysely over one SQLite connection, and the same connection's rows as arrays. Kysely prepares
+ * every query afresh; preparing costs as much as running a small statement, and the server runs
+ * the same few statements over and over. Statements are reused per SQL text (better-sqlite3 runs
+ * them synchronously, so one statement is never in use twice at once).
  */
-function withStatementCache(database: SQLite.Database, limit = 500) {
+function sqliteConnection(database: SQLite.Database, limit = 500): StoreConnection {
   const cache = new Map<string, SQLite.Statement>();
-  return {
+  const statements = {
     close: () => database.close(),
     prepare(text: string): SQLite.Statement {
       let statement = cache.get(text);
@@ -66,6 +63,18 @@ function withStatementCache(database: SQLite.Database, limit = 500) {
       return statement;
     },
   };
+  return {
+    db: new Kysely<Tables>({ dialect: new SqliteDialect({ database: statements }) }),
+    arrayRows(query) {
+      // Raw mode is the statement's own setting: set for this run only, as Kysely shares it.
+      const statement = statements.prepare(query.sql).raw(true);
+      try {
+        return statement.all(...query.parameters) as unknown[][];
+      } finally {
+        statement.raw(false);
+      }
+    },
+  };
 }
 
 function openPostgres(url: string): KyselyStore {
@@ -73,5 +82,5 @@ function openPostgres(url: string): KyselyStore {
   // An idle pooled connection that the server ends (restart, timeout) is dropped and replaced on
   // next use; without a listener its error would end the process.
   pool.on('error', (error) => process.emitWarning(`PostgreSQL connection lost: ${error.message}`));
-  return new KyselyStore(new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) }), 'postgres');
+  return new KyselyStore({ db: new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) }) }, 'postgres');
 }

@@ -1,4 +1,5 @@
 import type { CandidacyRecord, RecordKind, RegistryRecord, SiteSettingsRecord } from '../services/registry-model.js';
+import { procedureColumns } from './derived-columns.js';
 import type { Tables } from './tables.js';
 import { TxBase } from './tx-base.js';
 
@@ -33,6 +34,7 @@ function recordRow(r: RegistryRecord): Tables['registry_records'] {
     surgeon: r.surgeon,
     procedure_id: r.procedureId,
     body: JSON.stringify(r.body),
+    ...(r.kind === 'procedure' ? procedureColumns(r.body) : { adjuncts: null, trigger_sites: null }),
     version: r.version,
     created_at: r.createdAt,
     updated_at: r.updatedAt,

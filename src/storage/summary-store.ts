@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import type { PeriodCounts } from '../domain/period-counts.js';
 import { addDays } from '../domain/time.js';
+import { summaryColumnValues } from '../services/summaries.js';
 import type {
+  DerivedColumns,
   MonthRange,
   MonthSummaryRow,
   Period28SummaryRow,
@@ -11,26 +13,32 @@ import type {
   SummaryEntries,
   SummaryEntry,
 } from '../services/summary-ports.js';
+import { procedureColumns, questionnaireColumns } from './derived-columns.js';
 import { RegistryTx } from './registry-store.js';
 import type { SummaryColumns } from './tables.js';
 
-/** Rows per INSERT: SQLite binds at most 32,766 values in one statement (8 per row). */
+/** Rows per INSERT: SQLite binds at most 32,766 values in one statement (10 per row). */
 const CHUNK = 1000;
 
-const COUNT_COLUMNS = sql.raw('recorded_days, migraine_days, headache_days, acute_medication_days, counts');
+const COUNT_COLUMNS = sql.raw(
+  'recorded_days, migraine_days, headache_days, acute_medication_days, aura_days, medication_overuse, counts',
+);
 const UPDATE_COUNTS = sql.raw(
   'recorded_days = excluded.recorded_days, migraine_days = excluded.migraine_days, ' +
     'headache_days = excluded.headache_days, acute_medication_days = excluded.acute_medication_days, ' +
-    'counts = excluded.counts',
+    'aura_days = excluded.aura_days, medication_overuse = excluded.medication_overuse, counts = excluded.counts',
 );
 
-/** The values of `COUNT_COLUMNS`, in that order. */
+/** The values of `COUNT_COLUMNS`, in that order: `summaryColumnValues` of the counts, and the counts. */
 function columnValuesOf(counts: PeriodCounts) {
+  const c = summaryColumnValues(counts);
   return sql.join([
-    counts.recordedDays,
-    counts.migraineDays,
-    counts.headacheDays,
-    counts.acuteMedicationDays,
+    c.recordedDays,
+    c.migraineDays,
+    c.headacheDays,
+    c.acuteMedicationDays,
+    c.auraDays,
+    Number(c.medicationOveruse),
     JSON.stringify(counts),
   ]);
 }
@@ -41,6 +49,8 @@ function columnValues(r: SummaryColumns): SummaryColumnValues {
     migraineDays: r.migraine_days,
     headacheDays: r.headache_days,
     acuteMedicationDays: r.acute_medication_days,
+    auraDays: r.aura_days,
+    medicationOveruse: r.medication_overuse === 1,
   };
 }
 
@@ -186,6 +196,62 @@ export abstract class SummaryTx extends RegistryTx {
     if (range.to !== undefined) q = q.where('month', '<=', range.to);
     const r = await q.executeTakeFirst();
     return Number(r.numDeletedRows);
+  }
+
+  async listDerivedColumns(patientId: string): Promise<DerivedColumns> {
+    const questionnaires = await this.db
+      .selectFrom('questionnaire_responses')
+      .select(['id', 'body', 'instrument', 'score'])
+      .where('patient_id', '=', patientId)
+      .where('deleted_at', 'is', null)
+      .orderBy('id')
+      .execute();
+    const procedures = await this.db
+      .selectFrom('registry_records')
+      .select(['id', 'body', 'adjuncts', 'trigger_sites'])
+      .where('patient_id', '=', patientId)
+      .where('kind', '=', 'procedure')
+      .where('deleted_at', 'is', null)
+      .orderBy('id')
+      .execute();
+    return {
+      questionnaires: questionnaires.map((r) => ({
+        id: r.id,
+        body: JSON.parse(r.body) as Record<string, unknown>,
+        instrument: r.instrument,
+        score: r.score,
+      })),
+      procedures: procedures.map((r) => ({
+        id: r.id,
+        body: JSON.parse(r.body) as Record<string, unknown>,
+        adjuncts: r.adjuncts === null ? null : (JSON.parse(r.adjuncts) as string[]),
+        triggerSites: r.trigger_sites,
+      })),
+    };
+  }
+
+  async rewriteDerivedColumns(patientId: string): Promise<void> {
+    const questionnaires = await this.db
+      .selectFrom('questionnaire_responses')
+      .select(['id', 'body', 'instrument', 'score'])
+      .where('patient_id', '=', patientId)
+      .execute();
+    for (const r of questionnaires) {
+      const columns = questionnaireColumns(JSON.parse(r.body));
+      if (columns.instrument === r.instrument && columns.score === r.score) continue;
+      await this.db.updateTable('questionnaire_responses').set(columns).where('id', '=', r.id).execute();
+    }
+    const procedures = await this.db
+      .selectFrom('registry_records')
+      .select(['id', 'body', 'adjuncts', 'trigger_sites'])
+      .where('patient_id', '=', patientId)
+      .where('kind', '=', 'procedure')
+      .execute();
+    for (const r of procedures) {
+      const columns = procedureColumns(JSON.parse(r.body) as Record<string, unknown>);
+      if (columns.adjuncts === r.adjuncts && columns.trigger_sites === r.trigger_sites) continue;
+      await this.db.updateTable('registry_records').set(columns).where('id', '=', r.id).execute();
+    }
   }
 
   async deletePeriod28Summaries(patientId: string, anchorDate: string, range: PeriodIndexRange = {}): Promise<number> {

@@ -36,7 +36,7 @@ export interface Tables {
   attacks: EntryTable;
   daily_records: EntryTable;
   medication_intakes: EntryTable;
-  questionnaire_responses: EntryTable;
+  questionnaire_responses: EntryTable & QuestionnaireColumns;
   sessions: { id_hash: string; user_id: string; csrf_token: string; created_at: string; expires_at: string };
   api_tokens: {
     id: string;
@@ -72,6 +72,9 @@ export interface Tables {
     surgeon: string | null;
     procedure_id: string | null;
     body: string;
+    /** Procedures only (`ProcedureColumns`); null for other records. */
+    adjuncts: string | null;
+    trigger_sites: number | null;
     version: number;
     created_at: string;
     updated_at: string;
@@ -90,7 +93,23 @@ export interface SummaryColumns {
   migraine_days: number;
   headache_days: number;
   acute_medication_days: number;
+  /** Null in rows stored before aura days were counted (their counts lack `auraDays`). */
+  aura_days: number | null;
+  /** 0/1: the ICHD-3 8.2 thresholds met in the period (`overuseAtThresholds`, summaries' configuration). */
+  medication_overuse: number;
   counts: string;
+}
+
+/** A questionnaire response's instrument and score (`storedQuestionnaireScore`); null for an invalid body. */
+export interface QuestionnaireColumns {
+  instrument: string | null;
+  score: number | null;
+}
+
+/** A procedure's adjuncts as a JSON array, and its trigger sites (`procedureCohortFacts`). */
+export interface ProcedureColumns {
+  adjuncts: string;
+  trigger_sites: number;
 }
 
 export interface EntryTable {

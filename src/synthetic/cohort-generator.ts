@@ -365,9 +365,13 @@ function headacheDates(attacks: readonly Attack[]): Set<string> {
 
 const mean = (xs: readonly number[]): number => (xs.length === 0 ? 0 : xs.reduce((s, x) => s + x, 0) / xs.length);
 
+/** Days after the procedure of the questionnaires at 1, 3, 6, 12 and 24 months (inside each visit's window). */
+const FOLLOW_UP_DAYS = [30, 91, 182, 365, 730];
+
 /**
  * MIDAS and HIT-6 that follow the diary (disability grows with headache days), at baseline and
- * at follow-ups; PGIC at follow-ups after a procedure; DN4 once for neuropathic pain.
+ * at follow-ups (HIT-6 only at 1 month: MIDAS asks about 3 months, as the default schedule says);
+ * PGIC at follow-ups after a procedure; DN4 once for neuropathic pain.
  */
 function questionnaires(
   diary: Diary,
@@ -379,9 +383,9 @@ function questionnaires(
   const painByDate = new Map(
     diary.dailyRecords.flatMap((r) => (r.pain === undefined ? [] : [[r.date, r.pain] as const])),
   );
-  /** The 90 days before `date`: headache days, attack intensities and daily pain ratings. */
-  const recall = (date: string) => {
-    const from = addDays(date, -90);
+  /** The `days` (90) days before `date`: headache days, attack intensities and daily pain ratings. */
+  const recall = (date: string, days = 90) => {
+    const from = addDays(date, -days);
     let headacheDays = 0;
     const pains: number[] = [];
     for (let d = from; d < date; d = addDays(d, 1)) {
@@ -401,16 +405,18 @@ function questionnaires(
   const p = profile.procedure;
   const baseline = p ? addDays(p.date, -7) : addDays(window.startDate, 28);
   const followUps = p
-    ? [91, 182, 365, 730].map((n) => addDays(p.date, n))
+    ? FOLLOW_UP_DAYS.map((n) => addDays(p.date, n))
     : Array.from({ length: 20 }, (_, i) => addDays(baseline, 182 * (i + 1)));
   const baselineBurden = burden(recall(baseline));
   const out: QuestionnaireResponse[] = [];
   [baseline, ...followUps].forEach((date, k) => {
     if (date > window.endDate || dayNumber(date) - dayNumber(window.startDate) < 28) return;
-    // One stream per visit, so a change at one visit leaves the others alone.
-    const rng = Rng.stream(seed, 100 + k);
+    // One stream per visit, so a change at one visit leaves the others alone (the 1-month visit,
+    // added later, has a stream of its own).
+    const oneMonth = p !== null && k === 1;
+    const rng = Rng.stream(seed, oneMonth ? 200 : 100 + (p !== null && k > 1 ? k - 1 : k));
     const r = recall(date);
-    if (migraine) {
+    if (migraine && !oneMonth) {
       const impact = (share: number): number =>
         Math.min(90, Math.round(r.headacheDays * share * rng.uniform(0.5, 1.5)));
       out.push({
@@ -426,8 +432,10 @@ function questionnaires(
           averagePain: Math.round(mean(r.intensities)),
         },
       });
-      // 0 "never" … 4 "always": about "sometimes" at 5 headache days per 28, "always" near daily.
-      const level = (r.headacheDays * 28) / 90 / 5;
+    }
+    if (migraine) {
+      // 0 "never" … 4 "always": about "sometimes" at 5 headache days in HIT-6's 4 weeks, "always" near daily.
+      const level = recall(date, 28).headacheDays / 5;
       out.push({
         instrument: 'HIT-6',
         date,

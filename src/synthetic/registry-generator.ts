@@ -1,7 +1,7 @@
 import type { CONDITIONS } from '../domain/diary.js';
 import type { AdverseEvent, ClavienDindoGrade, Procedure, RecipientSite, Treatment } from '../domain/registry.js';
 import { addDays } from '../domain/time.js';
-import type { CohortPatient } from './cohort-generator.js';
+import type { CohortPatient, SyntheticResponse } from './cohort-generator.js';
 import { Rng } from './diary-generator.js';
 
 /**
@@ -13,7 +13,10 @@ import { Rng } from './diary-generator.js';
  * from blocks and toxin, and above all how often complications of each Clavien–Dindo grade occur
  * are made-up numbers chosen to exercise the software: they are not an estimate of the safety or
  * effect of any treatment, and nothing computed from them may be quoted. How patients fare after
- * the procedure comes from their synthetic diaries (see cohort-generator.ts), not from here.
+ * the procedure comes from their synthetic diaries (see cohort-generator.ts), not from here; the
+ * relief reported from toxin and blocks before it is drawn higher for patients whose synthetic
+ * course responds (`RELIEF_RANGES`), a made-up link so that a cohort's "who benefits" model has
+ * something to find.
  *
  * Pure and seeded: the records depend only on the patient (their diary seed and profile), so a
  * second run writes the same records.
@@ -85,6 +88,14 @@ const COMPLICATIONS: Record<ClavienDindoGrade, readonly { term: string; action?:
 };
 const SIDES = ['left', 'right', 'bilateral'] as const;
 
+/** Made-up ranges of % relief from botulinum toxin and nerve blocks, by synthetic course (see above). */
+const RELIEF_RANGES: Record<SyntheticResponse, { toxin: [number, number]; block: [number, number] }> = {
+  strong: { toxin: [30, 90], block: [40, 95] },
+  relapse: { toxin: [30, 90], block: [40, 95] },
+  partial: { toxin: [15, 80], block: [25, 90] },
+  none: { toxin: [5, 65], block: [10, 75] },
+};
+
 const round = (x: number, step: number): number => Math.round(x / step) * step;
 
 /**
@@ -94,6 +105,7 @@ const round = (x: number, step: number): number => Math.round(x / step) * step;
 export function demoRecords(patient: CohortPatient, endDate: string): DemoRecord[] {
   const procedureDate = patient.profile.procedure?.date;
   if (procedureDate === undefined) return [];
+  const reliefRange = RELIEF_RANGES[patient.profile.procedure!.response];
   const rng = Rng.stream(patient.profile.diarySeed, REGISTRY_STREAM);
   const { id: patientId, record } = patient;
   const migraine = record.conditions.includes('migraine');
@@ -125,10 +137,10 @@ export function demoRecords(patient: CohortPatient, endDate: string): DemoRecord
   const cgrpLength = rng.int(90, 300);
   const hadToxin = rng.chance(0.5);
   const toxinStart = rng.int(90, 300);
-  const toxinRelief = round(rng.uniform(10, 80), 5);
+  const toxinRelief = round(rng.uniform(...reliefRange.toxin), 5);
   const hadBlock = rng.chance(0.6);
   const blockDaysBefore = rng.int(30, 120);
-  const blockRelief = round(rng.uniform(20, 95), 5);
+  const blockRelief = round(rng.uniform(...reliefRange.block), 5);
   const blockSide = rng.pick(SIDES);
   const gradeDraws = [rng.float(), rng.float(), rng.float()];
   const onsetDraws = [rng.int(1, 21), rng.int(2, 45), rng.int(3, 90)];

@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { CohortReport, CohortRow } from '../../src/domain/cohort.js';
+import type { CohortRow } from '../../src/domain/cohort.js';
+import { cohortStatistics, type CohortStatisticsReport } from '../../src/domain/cohort-stats.js';
 import { DEFAULT_SITE_SETTINGS } from '../../src/domain/site-settings.js';
 import { openStore } from '../../src/storage/open-store.js';
 import { demoPatientId } from '../../src/synthetic/cohort-generator.js';
@@ -26,11 +27,11 @@ const relief = (...args: string[]) => {
   const env = { ...process.env, RELIEF_DATA_DIR: dir, RELIEF_DATABASE_URL: '' };
   return spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, env, encoding: 'utf8' });
 };
-const cohort = (...args: string[]): CohortReport => {
+const cohort = (...args: string[]): CohortStatisticsReport => {
   const r = relief('cohort', '--json', '--today', TODAY, ...args);
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
-  return JSON.parse(r.stdout) as CohortReport;
+  return JSON.parse(r.stdout) as CohortStatisticsReport;
 };
 
 const median = (xs: number[]): number | null => {
@@ -57,7 +58,7 @@ describe('relief cohort on a demo database', () => {
 
   test('--json has windows[] and one de-identified row per procedure, and the windows are the rows’ counts', () => {
     const report = cohort();
-    expect(Object.keys(report).sort()).toEqual(['asOf', 'filter', 'n', 'patients', 'windows']);
+    expect(Object.keys(report).sort()).toEqual(['asOf', 'filter', 'n', 'patients', 'statistics', 'windows']);
     expect(report.asOf).toBe(TODAY);
     expect(report.filter).toEqual({});
     expect(report.n).toBe(20);
@@ -76,6 +77,7 @@ describe('relief cohort on a demo database', () => {
           'conditions',
           'durability',
           'headacheType',
+          'predictors',
           'procedureType',
           'row',
           'sex',
@@ -117,6 +119,30 @@ describe('relief cohort on a demo database', () => {
     expect(report.patients.some((p) => p.complications.length > 0)).toBe(true);
   });
 
+  test('--json statistics are those of its own rows, so anyone can recompute them', () => {
+    const report = cohort('--group-by', 'surgeon', '--window', 'm6');
+    const { statistics } = report;
+    expect([statistics.groupBy, statistics.window]).toEqual(['surgeon', 'm6']);
+    const again = cohortStatistics(report.patients, report.windows, { groupBy: 'surgeon', window: 'm6' });
+    expect(statistics).toEqual(JSON.parse(JSON.stringify(again)));
+    // The window statistics count what the windows count.
+    report.windows.forEach((w, i) => {
+      const s = statistics.windows[i]!;
+      expect([s.visitId, s.nSufficient, s.responders.map((r) => r.x)]).toEqual([
+        w.visitId,
+        w.nSufficient,
+        [w.responders['50'], w.responders['75'], w.responders['100']],
+      ]);
+      expect(s.mmdChange.median).toBe(w.mmdChange.median);
+    });
+    // Durability per surgeon of the demo (S1–S6), with the log-rank test across them.
+    const surgeons = [...new Set(report.patients.map((p) => p.surgeon))].sort();
+    expect(statistics.durability.groups.map((g) => g.group)).toEqual(surgeons);
+    expect(statistics.durability.groups.reduce((n, g) => n + g.n, 0)).toBe(
+      report.patients.filter((p) => p.durability.responded === true).length,
+    );
+  });
+
   test('the output names no patient and no date but the day it was computed on', () => {
     const r = relief('cohort', '--json', '--today', TODAY);
     expect(r.stdout).not.toContain(demoPatientId(5, 1).slice(0, 9));
@@ -145,8 +171,38 @@ describe('relief cohort on a demo database', () => {
     expect(r.status).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^Cohort of \d+ procedures on 2026-07-01 \(siteIds demo-site-2\), de-identified:$/);
-    expect(lines.slice(1).map((l) => l.split(/\s{2,}/)[0])).toEqual(VISITS.map((v) => v.label));
-    expect(lines).toHaveLength(1 + VISITS.length);
+    const windowLines = lines.slice(1, 1 + VISITS.length);
+    expect(windowLines.map((l) => l.split(/\s{2,}/)[0])).toEqual(VISITS.map((v) => v.label));
+    // Then the key statistics: per window the 50 % responder rate with its interval and the median
+    // MMD change with the Hodges–Lehmann interval; the Kaplan–Meier median; the regression.
+    const { statistics } = cohort('--site', 'demo-site-2');
+    const rest = lines.slice(1 + VISITS.length);
+    expect(rest[0]).toBe('Responders and MMD change from baseline (95 % intervals):');
+    statistics.windows.forEach((w, i) => {
+      const r = w.responders[0]!;
+      const line = rest[1 + i]!;
+      expect(line.startsWith(w.label)).toBe(true);
+      if (r.n > 0) {
+        expect(line).toContain(
+          `≥50 % responders ${r.x}/${r.n} ${(100 * r.rate!).toFixed(1)} % (${(100 * r.lower!).toFixed(1)} % to ` +
+            `${(100 * r.upper!).toFixed(1)} %)`,
+        );
+      }
+      if (w.mmdChange.hodgesLehmannLower !== null) {
+        expect(line).toContain(
+          `Hodges–Lehmann ${w.mmdChange.hodgesLehmann!.toFixed(2)} (${w.mmdChange.hodgesLehmannLower.toFixed(2)} to ` +
+            `${w.mmdChange.hodgesLehmannUpper!.toFixed(2)})` +
+            // An interval from too few differences for 95 % names the level it reaches.
+            (w.mmdChange.hodgesLehmannLevel === 0.95
+              ? ','
+              : ` at ${Math.round(w.mmdChange.hodgesLehmannLevel! * 1000) / 10} %,`),
+        );
+      }
+    });
+    const km = statistics.durability.groups[0]!;
+    expect(rest[1 + VISITS.length]).toBe('Durability: days from the procedure to relapse among responders:');
+    expect(rest[2 + VISITS.length]).toMatch(new RegExp(`^all\\s+${km.n} responders, ${km.events} relapses, median `));
+    expect(rest[3 + VISITS.length]).toMatch(/^Predictors of ≥50 % response at 12 months \(Firth logistic regression, /);
 
     const store = await openStore({ kind: 'sqlite', file: path.join(dir, 'relief.sqlite') });
     try {
@@ -172,6 +228,8 @@ describe('relief cohort on a demo database', () => {
       [['--site', 'bad site'], 'relief: --site: '],
       [['--condition', 'flu'], 'relief: --condition: '],
       [['--today', 'tomorrow'], 'relief: --today: must be a date YYYY-MM-DD, not "tomorrow"'],
+      [['--group-by', 'doctor'], "argument 'doctor' is invalid"],
+      [['--window', 'm7'], 'relief: --window: '],
     ];
     for (const [args, message] of cases) {
       const r = relief('cohort', ...args);

@@ -107,6 +107,8 @@ describe.each(testDatabases())('relief verify summaries on $name', (db) => {
         migraine_days: 0,
         headache_days: 0,
         acute_medication_days: 0,
+        aura_days: 1,
+        medication_overuse: 0,
         counts: JSON.stringify({ ...counts, recordedDays: 2 }),
       })
       .execute();
@@ -210,6 +212,125 @@ describe.each(testDatabases())('relief verify summaries on $name', (db) => {
         '',
       ].join('\n'),
     );
+  });
+
+  test('names the rows an older Relief stored without aura days; --repair counts them', async () => {
+    for (const table of ['month_summaries', 'period28_summaries'] as const) {
+      for (const row of await store.db.selectFrom(table).selectAll().execute()) {
+        const { auraDays: _unknown, ...counts } = JSON.parse(row.counts) as PeriodCounts;
+        await store.db
+          .updateTable(table)
+          .set({ counts: JSON.stringify(counts) })
+          .where('patient_id', '=', row.patient_id)
+          .where('counts', '=', row.counts)
+          .execute();
+      }
+    }
+    const res = await run('verify', 'summaries');
+    expect(res.code).toBe(1);
+    expect(res.stdout).toBe(
+      [
+        'summaries DIFFER: 5 difference(s) in 2 of 2 patient(s)',
+        '  patient p1  month_summaries 2024-01  auraDays: stored nothing, expected 1',
+        '  patient p1  month_summaries 2024-02  auraDays: stored nothing, expected 1',
+        '  patient p1  period28_summaries 2024-02-01#0  auraDays: stored nothing, expected 1',
+        '  patient p1  period28_summaries 2024-02-01#1  auraDays: stored nothing, expected 1',
+        '  patient p2  month_summaries 2024-03  auraDays: stored nothing, expected 0',
+        '',
+      ].join('\n'),
+    );
+    expect((await run('verify', 'summaries', '--repair')).code).toBe(0);
+    expect(await run('verify', 'summaries')).toEqual({
+      code: 0,
+      stdout: 'summaries match the diary: 2 patient(s) checked\n',
+      stderr: '',
+    });
+    const [jan] = await store.read((tx) => tx.listMonthSummaries('p1', { from: '2024-01', to: '2024-01' }));
+    expect(jan!.counts.auraDays).toBe(1);
+  });
+
+  test('names a column cohorts read that differs from its counts or its body; --repair rewrites it', async () => {
+    await services.diary.put(
+      SEEDER,
+      'questionnaire',
+      'p2',
+      'q1',
+      {
+        instrument: 'HIT-6',
+        date: '2024-03-03',
+        answers: ['never', 'rarely', 'sometimes', 'very-often', 'always', 'always'],
+      },
+      undefined,
+    );
+    await services.diary.put(
+      SEEDER,
+      'questionnaire',
+      'p2',
+      'q2',
+      { instrument: 'PGIC', date: '2024-03-04', answer: 'much-improved' },
+      undefined,
+    );
+    expect((await run('verify', 'summaries')).code).toBe(0);
+    const stored = () =>
+      store.db.selectFrom('questionnaire_responses').select(['id', 'instrument', 'score']).orderBy('id').execute();
+    expect(await stored()).toEqual([
+      { id: 'q1', instrument: 'HIT-6', score: 61 },
+      { id: 'q2', instrument: 'PGIC', score: 2 },
+    ]);
+
+    await store.db
+      .updateTable('period28_summaries')
+      .set({ aura_days: null })
+      .where('patient_id', '=', 'p1')
+      .where('period_index', '=', 0)
+      .execute();
+    await store.db
+      .updateTable('month_summaries')
+      .set({ medication_overuse: 1 })
+      .where('patient_id', '=', 'p2')
+      .execute();
+    await store.db.updateTable('questionnaire_responses').set({ score: 60 }).where('id', '=', 'q1').execute();
+    await store.db
+      .updateTable('questionnaire_responses')
+      .set({ instrument: null, score: null })
+      .where('id', '=', 'q2')
+      .execute();
+    // proc1 has no recipient sites and no adjuncts.
+    await store.db
+      .updateTable('registry_records')
+      .set({ adjuncts: '["neurectomy"]', trigger_sites: 2 })
+      .where('id', '=', 'proc1')
+      .execute();
+    const res = await run('verify', 'summaries');
+    expect(res.code).toBe(1);
+    expect(res.stdout).toBe(
+      [
+        'summaries DIFFER: 7 difference(s) in 2 of 2 patient(s)',
+        '  patient p1  period28_summaries 2024-02-01#0  aura_days: stored nothing, expected 1',
+        '  patient p1  registry_records proc1  adjuncts: stored ["neurectomy"], expected []',
+        '  patient p1  registry_records proc1  trigger_sites: stored 2, expected 0',
+        '  patient p2  month_summaries 2024-03  medication_overuse: stored 1, expected 0',
+        '  patient p2  questionnaire_responses q1  score: stored 60, expected 61',
+        '  patient p2  questionnaire_responses q2  instrument: stored nothing, expected PGIC',
+        '  patient p2  questionnaire_responses q2  score: stored nothing, expected 2',
+        '',
+      ].join('\n'),
+    );
+    expect((await run('verify', 'summaries', '--repair')).code).toBe(0);
+    expect(await run('verify', 'summaries')).toEqual({
+      code: 0,
+      stdout: 'summaries match the diary: 2 patient(s) checked\n',
+      stderr: '',
+    });
+    expect(await stored()).toEqual([
+      { id: 'q1', instrument: 'HIT-6', score: 61 },
+      { id: 'q2', instrument: 'PGIC', score: 2 },
+    ]);
+    const proc1 = store.db
+      .selectFrom('registry_records')
+      .select(['adjuncts', 'trigger_sites'])
+      .where('id', '=', 'proc1');
+    expect(await proc1.executeTakeFirst()).toEqual({ adjuncts: '[]', trigger_sites: 0 });
   });
 
   test('an unknown patient is an error naming it', async () => {

@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { cohortStatistics } from '../../src/domain/cohort-stats.js';
 import { period28Range } from '../../src/domain/periods.js';
+import { cohortResponseSchema } from '../../src/http/cohort-schema.js';
 import { addDays } from '../../src/domain/time.js';
 import { DiaryImportService, type ImportEntry } from '../../src/services/bulk-import.js';
 import { CohortService } from '../../src/services/cohort-service.js';
 import { ServiceError } from '../../src/services/errors.js';
 import { MIGRAINE_FEATURES } from '../helpers/diary.js';
 import { testDatabases } from '../helpers/databases.js';
+import { expectClose } from '../stats/reference.js';
 import {
   addPatient,
   addSite,
@@ -271,6 +274,120 @@ describe.each(testDatabases())('GET /api/v1/cohort on $name', (db) => {
     expect(pa1.windows.map((w: { mmd: number | null }) => w.mmd)).toEqual([4, 6, null, 2, null]);
   });
 
+  test('statistics: recomputable from the rows, worked by hand and with R at 1 month, grouped by site', async () => {
+    const body = await cohort(users.admin, '?window=m1&groupBy=site');
+    // The answer is what the OpenAPI document says, field for field.
+    expect(cohortResponseSchema.safeParse(body).error).toBeUndefined();
+    const again = cohortStatistics(body.patients, body.windows, { groupBy: 'site', window: 'm1' });
+    expect(body.statistics).toEqual(JSON.parse(JSON.stringify(again)));
+    const s = body.statistics;
+    expect([s.level, s.window, s.groupBy]).toEqual([0.95, 'm1', 'site']);
+
+    // m1: changes −12, −6 and −3, all at least −50 %. R: prop.test(3, 3, correct = FALSE),
+    // t.test(d), wilcox.test(d, conf.int = TRUE) (exact; 95 % is not achievable with 3 values).
+    const m1 = s.windows[0];
+    expect(m1.responders.map((r: { threshold: number; x: number; n: number }) => [r.threshold, r.x, r.n])).toEqual([
+      [50, 3, 3],
+      [75, 2, 3],
+      [100, 0, 3],
+    ]);
+    expectClose(m1.responders[0].lower, 0.4385029682449547, 'Wilson lower of 3/3');
+    expect(m1.responders[0].upper).toBe(1);
+    expect(m1.mmdChange).toMatchObject({ n: 3, mean: -7, median: -6, hodgesLehmann: -6.75 });
+    expectClose(m1.mmdChange.meanLower, -18.383749100790279, 't lower');
+    expectClose(m1.mmdChange.meanUpper, 4.383749100790279, 't upper');
+    expectClose(m1.mmdChange.wilcoxonP, 0.25, 'Wilcoxon p');
+    expect([m1.mmdChange.hodgesLehmannLower, m1.mmdChange.hodgesLehmannUpper]).toEqual([-12, -3]);
+    // R: attr(wilcox.test(c(-12, -6, -3), conf.int = TRUE)$conf.int, "conf.level") is 0.75.
+    expect(m1.mmdChange.hodgesLehmannLevel).toBe(0.75);
+    // No questionnaire was recorded.
+    expect(m1.midasChange.n).toBe(0);
+
+    // All three responded and none relapsed: pa1 censored on day 364, pa2 on 168 (period 6), pb1 on 28.
+    expect(
+      s.durability.groups.map((g: { group: string; n: number; events: number; median: number | null; curve: [] }) => [
+        g.group,
+        g.n,
+        g.events,
+        g.median,
+        g.curve.map((p: { time: number; survival: number }) => [p.time, p.survival]),
+      ]),
+    ).toEqual([
+      [
+        'site-a',
+        2,
+        0,
+        null,
+        [
+          [0, 1],
+          [168, 1],
+          [364, 1],
+        ],
+      ],
+      [
+        'site-b',
+        1,
+        0,
+        null,
+        [
+          [0, 1],
+          [28, 1],
+        ],
+      ],
+    ]);
+    // Nobody relapsed: no log-rank test.
+    expect(s.durability.logRankP).toBeNull();
+
+    // At m1, site A (2/2) is the reference; site B (1/1) differs by 0, Newcombe −0.793 to 0.658.
+    const sites = s.comparisons.find((c: { by: string }) => c.by === 'site');
+    expect(sites).toMatchObject({ window: 'm1', reference: 'site-a', unknown: 0 });
+    const siteB = sites.groups[1];
+    expect(siteB).toMatchObject({ group: 'site-b', x: 1, n: 1, difference: 0 });
+    expectClose(siteB.differenceLower, -0.7934506856227626, 'Newcombe lower');
+    expectClose(siteB.differenceUpper, 0.6576197724933468, 'Newcombe upper');
+    // Three surgeons with one procedure each: the first by name is the reference.
+    expect(s.comparisons.find((c: { by: string }) => c.by === 'surgeon').reference).toBe('S1');
+    // Everyone responded: every unit is at the overall rate of 1.
+    const funnel = s.funnels.find((f: { by: string }) => f.by === 'site');
+    expect([funnel.x, funnel.n, funnel.rate]).toEqual([3, 3, 1]);
+    expect(funnel.units.map((u: { unit: string; position95: string }) => [u.unit, u.position95])).toEqual([
+      ['site-a', 'inside'],
+      ['site-b', 'inside'],
+    ]);
+    // Three procedures are far too few for the regression of response.
+    expect(s.predictors.refused).toMatch(/^not fitted: .*at least 80 \(10 per predictor, Peduzzi/);
+
+    // By default: the whole cohort and the 12-month window.
+    const plain = (await cohort(users.admin)).statistics;
+    expect([plain.window, plain.groupBy, plain.durability.groups.map((g: { group: string }) => g.group)]).toEqual([
+      'm12',
+      'none',
+      ['all'],
+    ]);
+  });
+
+  test('the OpenAPI document describes the statistics and the new parameters', async () => {
+    const res = await api.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
+    const operation = json(res).paths['/api/v1/cohort'].get;
+    const schema = operation.responses['200'].content['application/json'].schema;
+    expect(Object.keys(schema.properties)).toEqual(['asOf', 'filter', 'n', 'windows', 'patients', 'statistics']);
+    expect(Object.keys(schema.properties.statistics.properties)).toEqual([
+      'level',
+      'window',
+      'groupBy',
+      'windows',
+      'durability',
+      'comparisons',
+      'predictors',
+      'funnels',
+    ]);
+    const parameters = Object.fromEntries(
+      operation.parameters.map((p: { name: string; schema: unknown }) => [p.name, p.schema]),
+    );
+    expect(parameters.groupBy.enum).toEqual(['none', 'procedureType', 'decompression', 'site', 'surgeon']);
+    expect(parameters.window.enum).toEqual(['m1', 'm3', 'm6', 'm12', 'm24']);
+  });
+
   test('the cohort is de-identified: no names, ids or dates of the patients', async () => {
     const text = JSON.stringify(await cohort(users.admin));
     const secrets = [
@@ -398,7 +515,20 @@ describe.each(testDatabases())('GET /api/v1/cohort on $name', (db) => {
     expect(await paths('?siteId=a%20b')).toEqual(['query.siteId.0']);
     expect(await paths('?condition=flu')).toEqual(['query.condition']);
     expect(await paths('?site=site-a')).toEqual(['query']);
+    expect(await paths('?groupBy=doctor')).toEqual(['query.groupBy']);
+    expect(await paths('?window=m7')).toEqual(['query.window']);
+    expect(await paths('?window=baseline&groupBy=site')).toEqual(['query.window']);
     expect(await auditSeq(api.store)).toBe(before);
+    // The service checks them too, whatever calls it.
+    await expect(api.services.cohort.cohort(users.admin.ctx, {}, { window: 'm7', groupBy: 'x' })).rejects.toMatchObject(
+      {
+        code: 'invalid',
+        issues: [
+          { path: 'groupBy', message: expect.any(String) },
+          { path: 'window', message: expect.any(String) },
+        ],
+      },
+    );
   });
 
   test('a window follows a diary edit: the summaries are kept with every write', async () => {

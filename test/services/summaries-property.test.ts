@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeDiary } from '../../src/domain/analysis.js';
 import { DEFAULT_CONFIG } from '../../src/domain/config.js';
 import { ACUTE_MEDICATION_CLASSES } from '../../src/domain/medications.js';
-import { SUMMED_FIELDS, summaryFromCounts } from '../../src/domain/period-counts.js';
+import { overuseAtThresholds } from '../../src/domain/cohort.js';
+import { SUMMED_FIELDS, summaryFromCounts, type PeriodCounts } from '../../src/domain/period-counts.js';
 import { period28Range, type PeriodSummary } from '../../src/domain/periods.js';
 import { addDays, firstDayOfMonth, lastDayOfMonth, localDateOf } from '../../src/domain/time.js';
 import { placement } from '../../src/services/diary-service.js';
@@ -373,16 +374,19 @@ async function checkPatient(services: ReliefServices, store: KyselyStore, patien
       ...summaryFromCounts(r.counts, firstDayOfMonth(r.month), lastDayOfMonth(r.month), asOf, DEFAULT_CONFIG),
     })),
   ).toEqual(analysis.months.filter(nonEmpty).map(withinRounding));
-  // The column copies are what cohort queries read; a sum over no value is exactly 0.
+  // The columns are what cohort queries read; a sum over no value is exactly 0.
+  const columnsOf = (c: PeriodCounts) => ({
+    recordedDays: c.recordedDays,
+    migraineDays: c.migraineDays,
+    headacheDays: c.headacheDays,
+    acuteMedicationDays: c.acuteMedicationDays,
+    auraDays: c.auraDays,
+    medicationOveruse: overuseAtThresholds(c, DEFAULT_CONFIG),
+  });
   for (const r of storedMonths) {
     for (const [sum, count] of SUMMED_FIELDS)
       if (r.counts[count] === 0) expect([r.month, sum, r.counts[sum]]).toEqual([r.month, sum, 0]);
-    expect(r.columns).toEqual({
-      recordedDays: r.counts.recordedDays,
-      migraineDays: r.counts.migraineDays,
-      headacheDays: r.counts.headacheDays,
-      acuteMedicationDays: r.counts.acuteMedicationDays,
-    });
+    expect(r.columns).toEqual(columnsOf(r.counts));
   }
 
   const anchors = [
@@ -395,6 +399,7 @@ async function checkPatient(services: ReliefServices, store: KyselyStore, patien
     for (const r of stored) {
       for (const [sum, count] of SUMMED_FIELDS)
         if (r.counts[count] === 0) expect([r.periodIndex, sum, r.counts[sum]]).toEqual([r.periodIndex, sum, 0]);
+      expect(r.columns).toEqual(columnsOf(r.counts));
     }
     const asSummaries = stored.map((r) => {
       const { start, end } = period28Range(anchor, r.periodIndex);

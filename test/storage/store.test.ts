@@ -789,7 +789,11 @@ describe.each(testDatabases())('$name store', (db) => {
       try {
         expect(await migrateToLatest(second.db)).toEqual([]);
         const ran = await sql<{ name: string }>`select name from relief_migrations order by name`.execute(second.db);
-        expect(ran.rows).toEqual([{ name: '0001_initial' }, { name: '0002_registry' }]);
+        expect(ran.rows).toEqual([
+          { name: '0001_initial' },
+          { name: '0002_registry' },
+          { name: '0003_cohort_columns' },
+        ]);
         // The audit head was seeded once.
         const heads = await sql<{ n: number | string }>`select count(*) as n from audit_head`.execute(second.db);
         expect(Number(heads.rows[0]?.n)).toBe(1);
@@ -806,7 +810,7 @@ describe.each(testDatabases())('$name store', (db) => {
           db.name === 'sqlite' ? 'sqlite_master' : 'information_schema.tables',
         )} where ${sql.raw(db.name === 'sqlite' ? "type = 'table'" : "table_schema = 'public'")}`.execute(bare.db);
         expect(Number(before.rows[0]?.n)).toBe(0);
-        expect(await migrateToLatest(bare.db)).toEqual(['0001_initial', '0002_registry']);
+        expect(await migrateToLatest(bare.db)).toEqual(['0001_initial', '0002_registry', '0003_cohort_columns']);
         expect(await migrateToLatest(bare.db)).toEqual([]);
         expect(await bare.transaction((t) => t.auditHead())).toEqual({ seq: 0, hash: '0'.repeat(64) });
       } finally {

@@ -5,7 +5,7 @@ import { DiaryImportService } from '../../src/services/bulk-import.js';
 import type { PatientRecord } from '../../src/services/model.js';
 import type { RegistryRecord } from '../../src/services/registry-model.js';
 import { createServices, type ReliefServices } from '../../src/services/relief-services.js';
-import { checkSummaries, recomputeSummaries, syncAnchors } from '../../src/services/summaries.js';
+import { checkSummaries, rebuildSummaries, recomputeSummaries, syncAnchors } from '../../src/services/summaries.js';
 import type { KyselyStore } from '../../src/storage/kysely-store.js';
 import { openStore } from '../../src/storage/open-store.js';
 import type { DatabaseConfig } from '../../src/storage/database-config.js';
@@ -78,7 +78,11 @@ describe.each(testDatabases())('patient-period summaries on $name', (db) => {
 
   describe('the store port', () => {
     it('upserts, lists by range, and deletes month rows, with the columns equal to the counts', async () => {
-      const jan = counts({ recordedDays: 20, headacheDays: 6, migraineDays: 4, acuteMedicationDays: 3, attacks: 5 });
+      // A triptan on 10 days meets ICHD-3 8.2.2 (medication overuse); aura on 2 days.
+      const jan = counts(
+        { recordedDays: 20, headacheDays: 6, migraineDays: 4, acuteMedicationDays: 10, attacks: 5, auraDays: 2 },
+        { triptan: 10 },
+      );
       const feb = counts(
         { recordedDays: 25, headacheDays: 2, migraineDays: 1, acuteMedicationDays: 1 },
         { triptan: 1 },
@@ -96,7 +100,14 @@ describe.each(testDatabases())('patient-period summaries on $name', (db) => {
       expect(second).toEqual({
         month: '2024-02',
         counts: feb,
-        columns: { recordedDays: 25, migraineDays: 1, headacheDays: 2, acuteMedicationDays: 1 },
+        columns: {
+          recordedDays: 25,
+          migraineDays: 1,
+          headacheDays: 2,
+          acuteMedicationDays: 1,
+          auraDays: 0,
+          medicationOveruse: false,
+        },
       });
       const ranged = await store.read((tx) => tx.listMonthSummaries('p1', { from: '2024-02', to: '2024-02' }));
       expect(ranged.map((r) => r.month)).toEqual(['2024-02']);
@@ -106,15 +117,35 @@ describe.each(testDatabases())('patient-period summaries on $name', (db) => {
       expect((await months())[1]).toEqual({
         month: '2024-02',
         counts: jan,
-        columns: { recordedDays: 20, migraineDays: 4, headacheDays: 6, acuteMedicationDays: 3 },
+        columns: {
+          recordedDays: 20,
+          migraineDays: 4,
+          headacheDays: 6,
+          acuteMedicationDays: 10,
+          auraDays: 2,
+          medicationOveruse: true,
+        },
       });
       const column = await store.db
         .selectFrom('month_summaries')
-        .select(['migraine_days', 'headache_days', 'recorded_days'])
+        .select(['migraine_days', 'headache_days', 'recorded_days', 'aura_days', 'medication_overuse'])
         .where('patient_id', '=', 'p1')
         .where('month', '=', '2024-02')
         .executeTakeFirstOrThrow();
-      expect(column).toEqual({ migraine_days: 4, headache_days: 6, recorded_days: 20 });
+      expect(column).toEqual({
+        migraine_days: 4,
+        headache_days: 6,
+        recorded_days: 20,
+        aura_days: 2,
+        medication_overuse: 1,
+      });
+
+      // Counts stored before aura days were counted: the column keeps them unknown too.
+      const { auraDays: _unknown, ...legacy } = feb;
+      await store.transaction((tx) =>
+        tx.upsertMonthSummaries('p1', [{ month: '2024-03', counts: legacy as PeriodCounts }]),
+      );
+      expect((await months())[2]!.columns).toMatchObject({ recordedDays: 25, auraDays: null });
 
       expect(await store.transaction((tx) => tx.deleteMonthSummaries('p1', { from: '2024-02' }))).toBe(2);
       expect((await months()).map((r) => r.month)).toEqual(['2024-01']);
@@ -235,12 +266,26 @@ describe.each(testDatabases())('patient-period summaries on $name', (db) => {
         {
           periodIndex: 0,
           counts: base,
-          columns: { recordedDays: 28, migraineDays: 8, headacheDays: 10, acuteMedicationDays: 0 },
+          columns: {
+            recordedDays: 28,
+            migraineDays: 8,
+            headacheDays: 10,
+            acuteMedicationDays: 0,
+            auraDays: 0,
+            medicationOveruse: false,
+          },
         },
         {
           periodIndex: 1,
           counts: after,
-          columns: { recordedDays: 27, migraineDays: 3, headacheDays: 4, acuteMedicationDays: 0 },
+          columns: {
+            recordedDays: 27,
+            migraineDays: 3,
+            headacheDays: 4,
+            acuteMedicationDays: 0,
+            auraDays: 0,
+            medicationOveruse: false,
+          },
         },
       ]);
       expect(
@@ -272,7 +317,14 @@ describe.each(testDatabases())('patient-period summaries on $name', (db) => {
       });
       // The attack is counted once, on its start day; its second day is still a migraine day.
       expect(feb!.counts).toMatchObject({ recordedDays: 1, headacheDays: 1, migraineDays: 1, attacks: 0 });
-      expect(feb!.columns).toEqual({ recordedDays: 1, migraineDays: 1, headacheDays: 1, acuteMedicationDays: 0 });
+      expect(feb!.columns).toEqual({
+        recordedDays: 1,
+        migraineDays: 1,
+        headacheDays: 1,
+        acuteMedicationDays: 0,
+        auraDays: 1,
+        medicationOveruse: false,
+      });
 
       // A triptan on 10 February: a recorded migraine (and so headache) day with acute medication.
       await put('medication', 'm1', { name: 'sumatriptan', class: 'triptan', date: '2024-02-10' });
@@ -447,6 +499,75 @@ describe.each(testDatabases())('patient-period summaries on $name', (db) => {
       });
       expect(await store.read((tx) => tx.summaryAnchors('p1'))).toEqual([]);
       expect((await months()).map((r) => r.month)).toEqual(['2024-01', '2024-02', '2024-03']);
+    });
+
+    it('keeps aura days unknown in rows stored before they were counted, until they are rebuilt', async () => {
+      await put('attack', 'a1', OVER_MIDNIGHT);
+      const p1 = await patient();
+      await store.transaction(async (tx) => {
+        await tx.insertRecord(procedure('proc1', 'p1', '2024-02-01'));
+        await syncAnchors(tx, p1);
+      });
+      expect((await months()).map((r) => [r.month, r.counts.auraDays])).toEqual([
+        ['2024-01', 1],
+        ['2024-02', 1],
+      ]);
+      // January's month row and period 0 (4–31 January) as an older Relief wrote them (and as
+      // migration 0003 filled in their aura_days column: unknown).
+      const strip = (text: string) => {
+        const { auraDays: _unknown, ...rest } = JSON.parse(text) as Record<string, unknown>;
+        return JSON.stringify(rest);
+      };
+      const jan = await store.db
+        .selectFrom('month_summaries')
+        .select('counts')
+        .where('month', '=', '2024-01')
+        .executeTakeFirstOrThrow();
+      await store.db
+        .updateTable('month_summaries')
+        .set({ counts: strip(jan.counts), aura_days: null })
+        .where('month', '=', '2024-01')
+        .execute();
+      const p0 = await store.db
+        .selectFrom('period28_summaries')
+        .select('counts')
+        .where('period_index', '=', 0)
+        .executeTakeFirstOrThrow();
+      await store.db
+        .updateTable('period28_summaries')
+        .set({ counts: strip(p0.counts), aura_days: null })
+        .where('period_index', '=', 0)
+        .execute();
+
+      // A daily record with aura adds to the other counts; the aura days stay unknown, not 0 or NaN.
+      await put('daily-record', 'd1', { date: '2024-01-10', aura: true });
+      const raw = await store.db
+        .selectFrom('month_summaries')
+        .select('counts')
+        .where('month', '=', '2024-01')
+        .executeTakeFirstOrThrow();
+      expect(raw.counts).not.toContain('auraDays');
+      expect(JSON.parse(raw.counts)).toMatchObject({ recordedDays: 2, migraineDays: 2 });
+      expect((await periods('2024-02-01'))[0]!.counts).toMatchObject({ recordedDays: 2 });
+      expect((await periods('2024-02-01'))[0]!.counts.auraDays).toBeUndefined();
+      expect((await periods('2024-02-01'))[0]!.columns.auraDays).toBeNull();
+      expect((await months())[0]!.columns.auraDays).toBeNull();
+
+      // The check names each such row, in its counts and its column; a rebuild counts them.
+      const differences = await store.read((tx) => checkSummaries(tx, p1));
+      const unknown = { patientId: 'p1', problem: 'differs', stored: null, expected: 2 };
+      expect(differences).toEqual([
+        { ...unknown, table: 'month_summaries', key: '2024-01', field: 'auraDays' },
+        { ...unknown, table: 'month_summaries', key: '2024-01', field: 'aura_days' },
+        { ...unknown, table: 'period28_summaries', key: '2024-02-01#0', field: 'auraDays' },
+        { ...unknown, table: 'period28_summaries', key: '2024-02-01#0', field: 'aura_days' },
+      ]);
+      await store.transaction((tx) => rebuildSummaries(tx, p1));
+      expect((await months())[0]!.counts.auraDays).toBe(2);
+      expect((await months())[0]!.columns.auraDays).toBe(2);
+      expect((await periods('2024-02-01'))[0]!.counts.auraDays).toBe(2);
+      expect((await periods('2024-02-01'))[0]!.columns.auraDays).toBe(2);
+      expect(await store.read((tx) => checkSummaries(tx, p1))).toEqual([]);
     });
 
     it('rebuilds every row when the time zone changes the local days', async () => {

@@ -124,7 +124,7 @@ describe('generateCohort', () => {
       procedures: 135,
       attacks: 35_131,
       dailyRecords: 124_682,
-      questionnaires: 1_712,
+      questionnaires: 1_971,
     });
   });
 
@@ -223,6 +223,11 @@ describe('generateCohort', () => {
     const byDate = (d: Diary) => d.questionnaires.map((q) => `${q.date} ${q.instrument}`);
     expect(byDate(treated.diary).slice(0, 2)).toEqual([`${addDays(ref, -7)} MIDAS`, `${addDays(ref, -7)} HIT-6`]);
     expect(byDate(treated.diary)).toContain(`${addDays(ref, 91)} PGIC`);
+    // At 1 month HIT-6 and PGIC: MIDAS asks about 3 months.
+    expect(byDate(treated.diary).filter((q) => q.startsWith(addDays(ref, 30)))).toEqual([
+      `${addDays(ref, 30)} HIT-6`,
+      `${addDays(ref, 30)} PGIC`,
+    ]);
     const untreated = cohort.patients.find((p) => !p.profile.procedure && p.record.conditions.includes('migraine'))!;
     expect(byDate(untreated.diary)).toEqual([
       '2023-07-29 MIDAS',
