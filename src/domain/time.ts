@@ -175,5 +175,8 @@ export function formatInZone(ms: number, timeZone: string): string {
   const abs = Math.abs(offsetMinutes);
   const hh = String(Math.floor(abs / 60)).padStart(2, '0');
   const mm = String(abs % 60).padStart(2, '0');
-  return `${date}T${time}${sign}${hh}:${mm}`;
+  // Milliseconds only when there are some, so whole-second instants read as people write them.
+  const millis = ((ms % 1000) + 1000) % 1000;
+  const fraction = millis === 0 ? '' : `.${String(millis).padStart(3, '0')}`;
+  return `${date}T${time}${fraction}${sign}${hh}:${mm}`;
 }

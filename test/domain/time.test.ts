@@ -90,6 +90,9 @@ describe('instants', () => {
   test('Paris around the 2024 DST changes (EU rule: last Sunday of March and October, 01:00 UTC)', () => {
     expect(formatInZone(Date.parse('2024-03-31T00:59:00Z'), 'Europe/Paris')).toBe('2024-03-31T01:59:00+01:00');
     expect(formatInZone(Date.parse('2024-03-31T01:00:00Z'), 'Europe/Paris')).toBe('2024-03-31T03:00:00+02:00');
+    // Milliseconds are kept: 1 ms after local midnight is on the next day, not at its start.
+    expect(formatInZone(Date.parse('2023-12-02T23:00:00.001Z'), 'Europe/Paris')).toBe('2023-12-03T00:00:00.001+01:00');
+    expect(formatInZone(Date.parse('1969-12-31T23:59:59.999Z'), 'UTC')).toBe('1969-12-31T23:59:59.999+00:00');
     expect(formatInZone(Date.parse('2024-10-27T00:30:00Z'), 'Europe/Paris')).toBe('2024-10-27T02:30:00+02:00');
     expect(formatInZone(Date.parse('2024-10-27T01:30:00Z'), 'Europe/Paris')).toBe('2024-10-27T02:30:00+01:00');
     // 23:30 UTC on 26 October is already the 27th in Paris.
