@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 /** Layers import one way only: domain and stats are pure; see ARCHITECTURE.md. */
@@ -92,6 +93,25 @@ export default tseslint.config(
             { group: ['node:*', 'fs'], message: 'parsers take text; the CLI reads files' },
             ...noOuterLayers.filter((p) => !p.group[0].includes('import')),
           ],
+        },
+      ],
+    },
+  },
+  {
+    // The web app runs in the browser and talks to the server through the API only; it may use the
+    // pure core (domain, stats), which runs anywhere.
+    files: ['web/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: ['services', 'storage', 'http', 'cli', 'import', 'bench', 'synthetic', 'scripts'].map((layer) => ({
+            group: [`**/src/${layer}/*`],
+            message: `the web app talks to the ${layer} layer through the API only`,
+          })),
         },
       ],
     },

@@ -24,6 +24,7 @@ interface RawOptions {
   months: string;
   seed: string;
   endDate?: string;
+  logins?: boolean;
 }
 
 /** A whole number written in digits only, within [min, max]; the option is named in the error. */
@@ -180,6 +181,69 @@ export async function writeDemo(
 
 const n = (x: number): string => x.toLocaleString('en-GB');
 
+export interface DemoLogin {
+  username: string;
+  role: 'clinician' | 'researcher' | 'patient';
+  /** The generated one-time password, or null when the user already existed. */
+  password: string | null;
+  patientId: string | null;
+}
+
+/**
+ * Accounts to try the web app on the demo: a clinician and a researcher of every demo site, and
+ * the first demo patient with a procedure. Each gets a one-time password to change at sign-in;
+ * users already there are left as they are.
+ */
+export async function writeDemoLogins(services: ReliefServices, options: CohortOptions): Promise<DemoLogin[]> {
+  const siteIds = cohortSites(options).map((s) => s.id);
+  let patient: CohortPatient | undefined;
+  for (const p of cohortPatients(options)) {
+    patient ??= p;
+    if (p.record.referenceDate !== undefined) {
+      patient = p;
+      break;
+    }
+  }
+  const wanted = [
+    { username: 'demo-clinician', role: 'clinician' as const, siteIds, patientId: undefined },
+    { username: 'demo-researcher', role: 'researcher' as const, siteIds, patientId: undefined },
+    { username: 'demo-patient', role: 'patient' as const, siteIds: [], patientId: patient?.id },
+  ];
+  const logins: DemoLogin[] = [];
+  for (const w of wanted) {
+    const existing = await services.store.read((tx) => tx.getUserByUsername(w.username));
+    if (existing) {
+      logins.push({ username: w.username, role: w.role, password: null, patientId: null });
+      continue;
+    }
+    const created = await services.admin.createUser(OPERATOR, {
+      username: w.username,
+      displayName: w.username,
+      role: w.role,
+      siteIds: w.siteIds,
+      ...(w.patientId !== undefined && { patientId: w.patientId }),
+    });
+    logins.push({
+      username: w.username,
+      role: w.role,
+      password: created.password ?? null,
+      patientId: w.patientId ?? null,
+    });
+  }
+  return logins;
+}
+
+export function formatDemoLogins(logins: DemoLogin[]): string {
+  return [
+    'Sign-in accounts for the web app (change the one-time password at first sign-in):',
+    ...logins.map(
+      (l) =>
+        `  ${l.username.padEnd(16)} ${l.role.padEnd(10)} ${l.password === null ? '(already there; password unchanged)' : `one-time password: ${l.password}`}` +
+        (l.patientId ? `  patient ${l.patientId}` : ''),
+    ),
+  ].join('\n');
+}
+
 export function formatDemoSummary(options: CohortOptions, s: DemoSummary, database: string): string {
   const window = cohortWindow(options);
   return [
@@ -205,11 +269,18 @@ export function demoCommand(): Command {
     .option('--months <n>', `diary length in months, 1–${DEMO_LIMITS.months}`, '24')
     .option('--seed <n>', 'random seed: the same seed and options give the same cohort', '1')
     .option('--end-date <date>', 'last diary day, YYYY-MM-DD (default: yesterday, UTC)')
+    .option(
+      '--logins',
+      'also create demo-clinician, demo-researcher and demo-patient and print their one-time passwords',
+    )
     .action(async (raw: RawOptions) => {
       const options = demoOptions(raw, new Date());
       const database = configuredDatabase();
       const progress = new Progress(options.patients);
-      const summary = await withServices((services) => writeDemo(services, options, (done) => progress.update(done)));
-      process.stdout.write(`${formatDemoSummary(options, summary, describeDatabase(database))}\n`);
+      await withServices(async (services) => {
+        const summary = await writeDemo(services, options, (done) => progress.update(done));
+        process.stdout.write(`${formatDemoSummary(options, summary, describeDatabase(database))}\n`);
+        if (raw.logins) process.stdout.write(`${formatDemoLogins(await writeDemoLogins(services, options))}\n`);
+      });
     });
 }

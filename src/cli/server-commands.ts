@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { z } from 'zod';
 import { buildApp } from '../http/app.js';
+import { DEFAULT_WEB_DIR } from '../http/web-app.js';
 import { ServiceError } from '../services/errors.js';
 import { ROLES } from '../services/model.js';
 import { createServices } from '../services/relief-services.js';
@@ -46,7 +47,11 @@ export function serveCommand(): Command {
       const store = await openStore(database);
       const services = createServices(store);
       const firstAdmin = await services.auth.bootstrapAdmin();
-      const app = await buildApp(services, { trustProxy: opts.trustProxy, logger: opts.log === true });
+      const app = await buildApp(services, {
+        trustProxy: opts.trustProxy,
+        logger: opts.log === true,
+        webDir: process.env.RELIEF_WEB_DIR ?? DEFAULT_WEB_DIR,
+      });
       const stop = async () => {
         await app.close();
         await store.close();
@@ -59,15 +64,14 @@ export function serveCommand(): Command {
       const actualPort = typeof address === 'object' && address ? address.port : opts.port;
       const url = `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${actualPort}`;
       const lines = [`Relief is listening on ${url} (database: ${describeDatabase(database)})`];
-      lines.push(`API: ${url}/api/v1 · documentation: ${url}/api/v1/docs`);
+      lines.push(`Web app: ${url}/ · API: ${url}/api/v1 · documentation: ${url}/api/v1/docs`);
       if (firstAdmin) {
         lines.push(
           '',
           'First start: an admin account was created.',
           `  username: ${firstAdmin.username}`,
           `  one-time password: ${firstAdmin.password}`,
-          'This password is shown only now; you will be asked to change it when you sign in:',
-          `  curl -c cookies -H 'content-type: application/json' -d '{"username":"admin","password":"…"}' ${url}/api/v1/auth/login`,
+          `This password is shown only now; sign in at ${url}/ and choose a new one.`,
         );
       }
       process.stdout.write(lines.join('\n') + '\n');

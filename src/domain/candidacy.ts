@@ -2,7 +2,7 @@ import type { DiaryAnalysis } from './analysis.js';
 import type { Attack, TRIGGER_SITES } from './diary.js';
 import type { CandidacyAssessment, Treatment } from './registry.js';
 import type { SiteSettings } from './site-settings.js';
-import { addDays, dayNumber, monthOf } from './time.js';
+import { addDays, dayNumber, monthOf, previousMonth } from './time.js';
 
 /**
  * The candidacy checklist for a fat-transfer (or trigger-site) procedure: each item met, not met or
@@ -208,11 +208,6 @@ function medicationOveruse(input: CandidacyInput): ChecklistItem {
   if (recordedDays === 0) return item('medication-overuse', label, 'diary', 'unknown', evidence);
   const status = meets.length === 0 || addressed === true ? 'met' : 'not-met';
   return item('medication-overuse', label, 'diary', status, evidence);
-}
-
-function previousMonth(month: string): string {
-  // The first of the month minus one day is in the month before.
-  return monthOf(addDays(`${month}-01`, -1));
 }
 
 function contraindications(input: CandidacyInput): ChecklistItem[] {

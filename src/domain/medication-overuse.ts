@@ -1,7 +1,7 @@
 import type { AnalysisConfig } from './config.js';
 import type { AcuteMedicationClass } from './medications.js';
 import type { MonthSummary } from './periods.js';
-import { nextMonth } from './time.js';
+import { monthOf, nextMonth, previousMonth } from './time.js';
 
 /**
  * ICHD-3 8.2 medication-overuse headache, per calendar month (clinical-reference §1):
@@ -107,6 +107,40 @@ export function medicationOveruse(months: readonly MonthSummary[], cfg: Analysis
       status: flagged.some((f) => f.level === 'meets-criteria') ? 'meets-criteria' : 'risk',
       months: flagged,
     });
+  }
+  return out;
+}
+
+/**
+ * How many calendar months count as "recent" for a medication-overuse warning or flag: the current
+ * month so far and the one before it. The current month alone would clear every warning on the 1st
+ * of the month, before the patient has had a chance to change anything; months further back say
+ * what the patient did, not what they do now, and a longer run is already what the level
+ * ("meets criteria" after more than 3 months) reports (docs/clinical-rules.md, "Medication overuse").
+ */
+export const RECENT_OVERUSE_MONTHS = 2;
+
+/** The recent months (`YYYY-MM`, inclusive) as of the local date `today`. */
+export function recentOveruseMonths(today: string): { from: string; to: string } {
+  const to = monthOf(today);
+  let from = to;
+  for (let i = 1; i < RECENT_OVERUSE_MONTHS; i++) from = previousMonth(from);
+  return { from, to };
+}
+
+/**
+ * The rules of `medicationOveruse` that reached their threshold in a recent month, each with its
+ * recent months only (oldest first). Months after `today` are left out. The patient's warning and
+ * the clinician's flag both come from here, so they agree.
+ */
+export function recentOveruse(overuse: readonly MedicationOveruse[], today: string): MedicationOveruse[] {
+  const { from, to } = recentOveruseMonths(today);
+  const out: MedicationOveruse[] = [];
+  for (const rule of overuse) {
+    const months = rule.months.filter((m) => m.month >= from && m.month <= to);
+    if (months.length === 0) continue;
+    const status = months.some((m) => m.level === 'meets-criteria') ? 'meets-criteria' : 'risk';
+    out.push({ ...rule, status, months });
   }
   return out;
 }

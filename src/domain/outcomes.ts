@@ -81,6 +81,21 @@ function fall(before: number | null, after: number | null): number | null {
   return (before - after) / before;
 }
 
+/**
+ * MMD change from baseline (follow-up − baseline) and the percent change relative to baseline;
+ * no percentage from a baseline of 0, nothing without both values.
+ */
+export function mmdChangeFrom(
+  baselineMmd: number | null,
+  mmd: number | null,
+): { mmdChange: number | null; mmdPercentChange: number | null } {
+  if (baselineMmd === null || mmd === null) return { mmdChange: null, mmdPercentChange: null };
+  return {
+    mmdChange: mmd - baselineMmd,
+    mmdPercentChange: baselineMmd > 0 ? ((mmd - baselineMmd) / baselineMmd) * 100 : null,
+  };
+}
+
 /** A follow-up window against baseline: everything of a window outcome but its name and summary. */
 export type WindowComparison = Omit<WindowOutcome, 'label' | 'fromPeriod' | 'toPeriod' | 'summary'>;
 
@@ -107,8 +122,7 @@ export function compareWindow(
   else if (summary.end > today) status = 'in-progress';
 
   const comparable = baselineMmd !== null && mmd !== null;
-  const mmdChange = comparable ? mmd - baselineMmd : null;
-  const mmdPercentChange = comparable && baselineMmd > 0 ? ((mmd - baselineMmd) / baselineMmd) * 100 : null;
+  const { mmdChange, mmdPercentChange } = mmdChangeFrom(baselineMmd, mmd);
   const responders = cfg.responderThresholds.map((threshold) => ({
     threshold,
     // A reduction cannot be measured from a baseline of zero migraine days.

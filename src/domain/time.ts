@@ -80,6 +80,13 @@ export function nextMonth(month: string): string {
   return m === 12 ? `${year(y + 1)}-01` : `${year(y)}-${String(m + 1).padStart(2, '0')}`;
 }
 
+export function previousMonth(month: string): string {
+  const y = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7));
+  const year = (n: number) => String(n).padStart(4, '0');
+  return m === 1 ? `${year(y - 1)}-12` : `${year(y)}-${String(m - 1).padStart(2, '0')}`;
+}
+
 /** Each date from `from` to `to` inclusive. */
 export function* eachDate(from: string, to: string): Generator<string> {
   for (let n = dayNumber(from), end = dayNumber(to); n <= end; n++) yield dateFromDayNumber(n);

@@ -223,17 +223,46 @@ function fitFactor(rows: AtRiskRows, f: TriggerFactor, lag: TriggerLag, adjust: 
   return { result };
 }
 
+/** The minimums of data a factor's result needs before any verdict but 'insufficient-data'. */
+export type TriggerMinimum = 'recorded-days' | 'onsets' | 'exposed-days';
+
+export interface UnmetTriggerMinimum {
+  minimum: TriggerMinimum;
+  have: number;
+  need: number;
+}
+
+const MINIMUM_NAME: Record<TriggerMinimum, string> = {
+  'recorded-days': 'recorded days',
+  onsets: 'onsets',
+  'exposed-days': 'exposed at-risk days',
+};
+
+/**
+ * The minimums a result has not reached, in the order the verdict checks them: recorded days of
+ * the diary (`minRecordedDays`), attack onsets (`minOnsets`), exposed at-risk days (`minExposedDays`).
+ */
+export function unmetTriggerMinimums(
+  r: Pick<TriggerResult, 'onsets' | 'exposedDays'>,
+  recordedDays: number,
+  cfg: TriggerConfig,
+): UnmetTriggerMinimum[] {
+  const all: UnmetTriggerMinimum[] = [
+    { minimum: 'recorded-days', have: recordedDays, need: cfg.minRecordedDays },
+    { minimum: 'onsets', have: r.onsets, need: cfg.minOnsets },
+    { minimum: 'exposed-days', have: r.exposedDays, need: cfg.minExposedDays },
+  ];
+  return all.filter((m) => m.have < m.need);
+}
+
 function decide(fit: Fit, recordedDays: number, cfg: TriggerConfig): void {
   const r = fit.result;
   const insufficient = (reason: string) => {
     r.verdict = 'insufficient-data';
     r.reason = reason;
   };
-  if (recordedDays < cfg.minRecordedDays)
-    return insufficient(`fewer than ${cfg.minRecordedDays} recorded days (${recordedDays})`);
-  if (r.onsets < cfg.minOnsets) return insufficient(`fewer than ${cfg.minOnsets} onsets (${r.onsets})`);
-  if (r.exposedDays < cfg.minExposedDays)
-    return insufficient(`fewer than ${cfg.minExposedDays} exposed at-risk days (${r.exposedDays})`);
+  const unmet = unmetTriggerMinimums(r, recordedDays, cfg)[0];
+  if (unmet) return insufficient(`fewer than ${unmet.need} ${MINIMUM_NAME[unmet.minimum]} (${unmet.have})`);
   if (fit.noFit !== undefined) return insufficient(fit.noFit);
   if (r.oddsRatio === null || r.q === null || r.ciLower === null || r.ciUpper === null)
     return insufficient('no profile interval or p-value');

@@ -6,6 +6,7 @@ import { DuplicateKeyError, type FieldIssue, InvalidInputError, ServiceError } f
 import type { ReliefServices } from '../services/relief-services.js';
 import { readCookie, SESSION_COOKIE } from './cookies.js';
 import { docsPage } from './docs-page.js';
+import { registerWebApp } from './web-app.js';
 import { buildOpenApi } from './openapi.js';
 import type { RouteSpec } from './route-spec.js';
 import { ROUTES } from './routes.js';
@@ -23,6 +24,8 @@ export interface AppOptions {
   /** Largest accepted request body in bytes; larger ones get 413. */
   bodyLimit?: number;
   routes?: readonly RouteSpec[];
+  /** Folder of the built web app to serve beside the API (`DEFAULT_WEB_DIR`); absent: the API only. */
+  webDir?: string;
 }
 
 const STATUS: Record<ServiceError['code'], number> = {
@@ -212,6 +215,7 @@ function register(app: FastifyInstance, services: ReliefServices, spec: RouteSpe
         body,
         ifMatch,
         sessionToken: auth?.sessionToken,
+        csrfToken: auth?.csrfToken ?? null,
       });
       return result;
     },
@@ -241,7 +245,9 @@ export async function buildApp(services: ReliefServices, options: AppOptions = {
 
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-request-id', request.id);
-    reply.header('cache-control', 'no-store');
+    // The API's answers are never cached; the web app's files set their own policy.
+    if (request.url.startsWith(API_PREFIX) || !reply.hasHeader('cache-control'))
+      reply.header('cache-control', 'no-store');
     reply.header('x-content-type-options', 'nosniff');
     return payload;
   });
@@ -274,9 +280,10 @@ export async function buildApp(services: ReliefServices, options: AppOptions = {
     return reply.code(500).send(errorBody('internal', 'internal error; the request id is in X-Request-Id'));
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send(errorBody('not_found', `no route ${request.method} ${request.url}`)),
-  );
+  const notFound = (request: FastifyRequest, reply: FastifyReply) =>
+    reply.code(404).send(errorBody('not_found', `no route ${request.method} ${request.url}`));
+  if (options.webDir === undefined) app.setNotFoundHandler(notFound);
+  else await registerWebApp(app, options.webDir, notFound);
 
   const routes = options.routes ?? ROUTES;
   for (const spec of routes) register(app, services, spec);

@@ -31,6 +31,8 @@ export interface HandlerContext<P, Q, B> {
   ifMatch: number | undefined;
   /** The raw session token when the request came with the session cookie. */
   sessionToken: string | undefined;
+  /** The session's CSRF token when the request came with the session cookie. */
+  csrfToken: string | null;
 }
 
 export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {

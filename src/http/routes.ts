@@ -18,7 +18,10 @@ import { clearedSessionCookie, sessionCookie } from './cookies.js';
 import { written } from './replies.js';
 import { route, type RouteSpec } from './route-spec.js';
 import { cohortRoutes } from './routes-cohort.js';
+import { dayRoutes } from './routes-days.js';
 import { followUpRoutes } from './routes-follow-up.js';
+import { patientOverviewRoutes } from './routes-patient-overview.js';
+import { preferencesRoutes } from './routes-preferences.js';
 import { registryRoutes } from './routes-registry.js';
 
 const ENTRY_PATHS: Record<EntryKind, string> = {
@@ -78,12 +81,14 @@ const authRoutes: RouteSpec[] = [
   route({
     method: 'GET',
     url: '/auth/me',
-    summary: 'The signed-in user, with sites and patient record',
+    summary:
+      'The signed-in user, with sites and patient record; with the session cookie also its CSRF token, ' +
+      'so a reloaded page can write again',
     tag: 'auth',
     access: 'signed-in',
     duringPasswordChange: true,
     success: [200],
-    handle: (h) => h.services.auth.me(h.ctx),
+    handle: async (h) => ({ ...(await h.services.auth.me(h.ctx)), csrfToken: h.csrfToken }),
   }),
   route({
     method: 'POST',
@@ -395,7 +400,10 @@ export const ROUTES: readonly RouteSpec[] = [
   ...adminRoutes,
   ...patientRoutes,
   ...ENTRY_KINDS.flatMap(entryRoutes),
+  ...dayRoutes,
   ...registryRoutes,
   ...cohortRoutes,
   ...followUpRoutes,
+  ...patientOverviewRoutes,
+  ...preferencesRoutes,
 ];

@@ -1,4 +1,6 @@
 import { analyzeDiary, type DiaryAnalysis } from '../domain/analysis.js';
+import { calendarDays, type CalendarDay } from '../domain/calendar-days.js';
+import { canonical } from '../domain/canonical-json.js';
 import { DEFAULT_CONFIG } from '../domain/config.js';
 import type { Attack, DailyRecord, Diary, MedicationIntake } from '../domain/diary.js';
 import type { QuestionnaireResponse } from '../domain/questionnaires.js';
@@ -78,14 +80,8 @@ export function newEntry(
   return { id, patientId, kind, ...place, body, version: 1, createdAt: now, updatedAt: now, deletedAt: null };
 }
 
-/** Key order must not make equal bodies differ. */
-export function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : v,
-  );
-}
+/** Other services compare bodies the same way. */
+export { canonical };
 
 const ENTITY: Record<EntryKind, string> = {
   attack: 'attack',
@@ -232,6 +228,25 @@ export class DiaryService {
     const now = options.now === undefined ? this.clock().getTime() : Date.parse(options.now);
     const triggers = { ...DEFAULT_CONFIG.triggers, adjustForMenstruation: options.adjustForMenstruation ?? false };
     return analyzeDiary(diary, { now, referenceDate: options.referenceDate, config: { triggers } });
+  }
+
+  /**
+   * Each local day from `from` to `to` as a calendar shows it (domain/calendar-days.ts). Reads the
+   * entries of the range and a week around it: an attack covers the days it spans, and a
+   * medication recorded in an entry may have been taken a day or two outside that entry's days.
+   */
+  async days(ctx: RequestContext, patientId: string, range: { from: string; to: string }): Promise<CalendarDay[]> {
+    const target = { action: 'days.read', patientId, entityType: 'diary', entityId: patientId };
+    return onPatient(this.store, this.clock, ctx, target, async (tx, patient) => {
+      const around = { from: addDays(range.from, -7), to: addDays(range.to, 7) };
+      const [attacks, daily, medications] = await Promise.all([
+        tx.listEntries('attack', patientId, around),
+        tx.listEntries('daily-record', patientId, around),
+        tx.listEntries('medication', patientId, around),
+      ]);
+      const diary = assembleDiary(patient, attacks, daily, medications, []);
+      return { result: calendarDays(diary, range.from, range.to, this.clock().getTime(), DEFAULT_CONFIG) };
+    });
   }
 }
 

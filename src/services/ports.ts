@@ -10,6 +10,8 @@ import type {
   UserRecord,
 } from './model.js';
 import type { CohortStoreTx } from './cohort-ports.js';
+import type { PatientOverviewStoreTx } from './patient-overview-ports.js';
+import type { PreferencesStoreTx } from './preferences-ports.js';
 import type { RegistryStoreTx } from './registry-ports.js';
 import type { SummaryStoreTx } from './summary-ports.js';
 
@@ -44,7 +46,8 @@ export interface PatientFilter {
   offset?: number;
 }
 
-export interface StoreTx extends RegistryStoreTx, SummaryStoreTx, CohortStoreTx {
+export interface StoreTx
+  extends RegistryStoreTx, SummaryStoreTx, CohortStoreTx, PreferencesStoreTx, PatientOverviewStoreTx {
   insertUser(user: UserRecord): Promise<void>;
   updateUser(
     id: string,

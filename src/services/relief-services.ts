@@ -6,7 +6,9 @@ import { CohortService } from './cohort-service.js';
 import { DiaryService } from './diary-service.js';
 import { PatientService } from './patient-service.js';
 import { OutcomeService } from './outcome-service.js';
+import { PatientOverviewService } from './patient-overview-service.js';
 import type { ReliefStore } from './ports.js';
+import { PreferencesService } from './preferences-service.js';
 import { RegistryService } from './registry-service.js';
 import { DEFAULT_SECURITY, type SecuritySettings } from './settings.js';
 import { SiteSettingsService } from './site-settings-service.js';
@@ -25,6 +27,8 @@ export interface ReliefServices {
   candidacy: CandidacyService;
   siteSettings: SiteSettingsService;
   outcomes: OutcomeService;
+  patientOverview: PatientOverviewService;
+  preferences: PreferencesService;
 }
 
 export interface ServiceOptions {
@@ -53,5 +57,7 @@ export function createServices(store: ReliefStore, options: ServiceOptions = {})
     candidacy: new CandidacyService(store, clock),
     siteSettings: new SiteSettingsService(store, clock),
     outcomes: new OutcomeService(store, clock),
+    patientOverview: new PatientOverviewService(store, clock),
+    preferences: new PreferencesService(store, clock),
   };
 }

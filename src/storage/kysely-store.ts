@@ -15,8 +15,8 @@ import type {
   UserRecord,
 } from '../services/model.js';
 import type { EntryRange, PatientFilter, ReliefStore, StoreTx } from '../services/ports.js';
-import { CohortTx } from './cohort-store.js';
 import { questionnaireColumns } from './derived-columns.js';
+import { PatientOverviewTx } from './patient-overview-store.js';
 import type { EntryTable, EntryTableName, QuestionnaireColumns, Tables } from './tables.js';
 import type { ArrayRows, Db, Dialect } from './tx-base.js';
 
@@ -301,7 +301,7 @@ function toAuditRow(r: Tables['audit_log']): AuditRow {
   };
 }
 
-class KyselyTx extends CohortTx implements StoreTx {
+class KyselyTx extends PatientOverviewTx implements StoreTx {
   /** @param auditBuffer collects this unit's audit events; the batch writes them on commit. */
   constructor(
     db: Db,

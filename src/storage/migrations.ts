@@ -306,6 +306,20 @@ const cohortColumns: Migration = {
   },
 };
 
+/** Each patient's diary preferences (`PatientPreferences`); a patient without a row uses the defaults. */
+const patientPreferences: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('patient_preferences')
+      .addColumn('patient_id', 'text', (c) => c.primaryKey().references('patients.id'))
+      .addColumn('body', 'text', (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+  },
+};
+
 const SUMMARY_TABLES = ['month_summaries', 'period28_summaries'] as const;
 
 /** Rows read and written per statement by the backfills (at most 5 values a row are bound). */
@@ -422,6 +436,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_registry': registry,
   '0003_cohort_columns': cohortColumns,
+  '0004_patient_preferences': patientPreferences,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

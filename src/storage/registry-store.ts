@@ -1,7 +1,8 @@
 import type { CandidacyRecord, RecordKind, RegistryRecord, SiteSettingsRecord } from '../services/registry-model.js';
 import { procedureColumns } from './derived-columns.js';
 import type { Tables } from './tables.js';
-import { TxBase } from './tx-base.js';
+import { readPatientDocument, writePatientDocument } from './patient-documents.js';
+import { PreferencesTx } from './preferences-store.js';
 
 function toRecord(r: Tables['registry_records']): RegistryRecord {
   return {
@@ -43,7 +44,7 @@ function recordRow(r: RegistryRecord): Tables['registry_records'] {
 }
 
 /** Registry records: procedures, treatments, adverse events, candidacy assessments, site settings. */
-export abstract class RegistryTx extends TxBase {
+export abstract class RegistryTx extends PreferencesTx {
   async getRecord(kind: RecordKind, id: string): Promise<RegistryRecord | undefined> {
     const r = await this.db
       .selectFrom('registry_records')
@@ -82,45 +83,12 @@ export abstract class RegistryTx extends TxBase {
     return rows.map(toRecord);
   }
 
-  async getCandidacyAssessment(patientId: string): Promise<CandidacyRecord | undefined> {
-    const r = await this.db
-      .selectFrom('candidacy_assessments')
-      .selectAll()
-      .where('patient_id', '=', patientId)
-      .executeTakeFirst();
-    return (
-      r && {
-        patientId: r.patient_id,
-        body: JSON.parse(r.body) as Record<string, unknown>,
-        version: r.version,
-        createdAt: r.created_at,
-        updatedAt: r.updated_at,
-      }
-    );
+  getCandidacyAssessment(patientId: string): Promise<CandidacyRecord | undefined> {
+    return readPatientDocument(this.db, 'candidacy_assessments', patientId);
   }
 
-  async putCandidacyAssessment(record: CandidacyRecord, expectedVersion: number | null): Promise<boolean> {
-    const body = JSON.stringify(record.body);
-    if (expectedVersion === null) {
-      await this.db
-        .insertInto('candidacy_assessments')
-        .values({
-          patient_id: record.patientId,
-          body,
-          version: record.version,
-          created_at: record.createdAt,
-          updated_at: record.updatedAt,
-        })
-        .execute();
-      return true;
-    }
-    const r = await this.db
-      .updateTable('candidacy_assessments')
-      .set({ body, version: record.version, updated_at: record.updatedAt })
-      .where('patient_id', '=', record.patientId)
-      .where('version', '=', expectedVersion)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
+  putCandidacyAssessment(record: CandidacyRecord, expectedVersion: number | null): Promise<boolean> {
+    return writePatientDocument(this.db, 'candidacy_assessments', record, expectedVersion);
   }
 
   async getSiteSettings(siteId: string): Promise<SiteSettingsRecord | undefined> {

@@ -82,6 +82,7 @@ export interface Tables {
   };
   candidacy_assessments: { patient_id: string; body: string; version: number; created_at: string; updated_at: string };
   site_settings: { site_id: string; body: string; version: number; updated_at: string };
+  patient_preferences: { patient_id: string; body: string; version: number; created_at: string; updated_at: string };
   month_summaries: SummaryColumns & { month: string };
   period28_summaries: SummaryColumns & { anchor_date: string; period_index: number };
 }

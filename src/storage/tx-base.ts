@@ -13,8 +13,8 @@ export type ArrayRows = (query: CompiledQuery) => unknown[][];
 /**
  * What every part of the store's transaction object shares. The port's methods are grouped by
  * subject, one class per file, each extending the one before:
- * TxBase ← RegistryTx (registry-store.ts) ← SummaryTx (summary-store.ts)
- * ← CohortTx (cohort-store.ts) ← KyselyTx (kysely-store.ts).
+ * TxBase ← PreferencesTx (preferences-store.ts) ← RegistryTx (registry-store.ts) ← SummaryTx (summary-store.ts)
+ * ← CohortTx (cohort-store.ts) ← PatientOverviewTx (patient-overview-store.ts) ← KyselyTx (kysely-store.ts).
  */
 export abstract class TxBase {
   /** @param arrayRows runs queries on the connection of `db` for `rowArrays` (SQLite). */

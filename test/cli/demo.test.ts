@@ -66,6 +66,37 @@ describe.each(testDatabases())('relief demo on $name', (db) => {
     await drop();
   });
 
+  test('--logins creates a clinician, a researcher and a patient login once, with one-time passwords', async () => {
+    const first = await run(...DEMO, '--logins');
+    expect(first.code, first.stderr).toBe(0);
+    const logins = first.stdout.slice(first.stdout.indexOf('Sign-in accounts')).trim().split('\n');
+    expect(logins).toHaveLength(4);
+    expect(logins[1]).toMatch(/^ {2}demo-clinician +clinician +one-time password: \S{12,}$/);
+    expect(logins[2]).toMatch(/^ {2}demo-researcher +researcher +one-time password: \S{12,}$/);
+    const patient = cohort.patients.find((p) => p.record.referenceDate !== undefined)!;
+    expect(logins[3]).toMatch(
+      new RegExp(`^ {2}demo-patient +patient +one-time password: \\S{12,} {2}patient ${patient.id}$`),
+    );
+
+    const store = await openStore(config);
+    try {
+      const services = createServices(store);
+      const users = await services.admin.listUsers();
+      const byName = new Map(users.map((u) => [u.username, u]));
+      expect(byName.get('demo-clinician')).toMatchObject({ role: 'clinician', mustChangePassword: true });
+      expect(byName.get('demo-clinician')!.siteIds.sort()).toEqual(cohort.sites.map((s) => s.id).sort());
+      expect(byName.get('demo-researcher')).toMatchObject({ role: 'researcher', mustChangePassword: true });
+      expect(byName.get('demo-patient')).toMatchObject({ role: 'patient', patientId: patient.id });
+
+      const second = await run(...DEMO, '--logins');
+      expect(second.code).toBe(0);
+      expect(second.stdout).toContain('  demo-patient     patient    (already there; password unchanged)');
+      expect((await services.admin.listUsers()).length).toBe(users.length);
+    } finally {
+      await store.close();
+    }
+  });
+
   test('writes exactly the generated cohort, and a second run adds nothing', async () => {
     const first = await run(...DEMO);
     expect(first.stderr).toBe([20, 40, 60, 80, 100].map((p, i) => `demo: ${p} % (${i + 1}/5 patients)\n`).join(''));

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { analyzeDiary } from '../../src/domain/analysis.js';
 import type { DailyRecord } from '../../src/domain/diary.js';
-import { MHI_UNIT } from '../../src/domain/outcomes.js';
+import { MHI_UNIT, mmdChangeFrom } from '../../src/domain/outcomes.js';
 import { addDays } from '../../src/domain/time.js';
 import { LATER, makeDiary, type AttackInput } from '../helpers/diary.js';
 
@@ -135,6 +135,13 @@ describe('monthly summaries and normalisation to 28 days', () => {
 });
 
 describe('outcomes against baseline', () => {
+  test('MMD change from baseline: follow-up − baseline, percent of baseline, none from 0 or a missing value', () => {
+    expect(mmdChangeFrom(12, 4)).toEqual({ mmdChange: -8, mmdPercentChange: (-8 / 12) * 100 });
+    expect(mmdChangeFrom(0, 3)).toEqual({ mmdChange: 3, mmdPercentChange: null });
+    expect(mmdChangeFrom(null, 3)).toEqual({ mmdChange: null, mmdPercentChange: null });
+    expect(mmdChangeFrom(6, null)).toEqual({ mmdChange: null, mmdPercentChange: null });
+  });
+
   // Baseline: the 28 days before 2024-03-01 (2024-02-02 .. 2024-02-29), all recorded, 8 migraine days.
   // Months 1–3: periods 1–3, 2024-03-01 .. 2024-05-23 (84 days), all recorded, 6 migraine days.
   const reference = '2024-03-01';

@@ -12,6 +12,7 @@ import {
   lastDayOfMonth,
   localDateOf,
   nextMonth,
+  previousMonth,
   writtenOffsetMinutes,
 } from '../../src/domain/time.js';
 
@@ -55,6 +56,21 @@ describe('local dates', () => {
     expect(lastDayOfMonth('0099-12')).toBe('0099-12-31');
     expect(lastDayOfMonth('2024-02')).toBe('2024-02-29');
     expect(nextMonth('0099-12')).toBe('0100-01');
+  });
+
+  test('previousMonth steps back over a year boundary and inverts nextMonth', () => {
+    expect(previousMonth('2024-03')).toBe('2024-02');
+    expect(previousMonth('2024-01')).toBe('2023-12');
+    expect(previousMonth('0100-01')).toBe('0099-12');
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 9998 }), fc.integer({ min: 1, max: 12 }), (y, m) => {
+        const month = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}`;
+        expect(previousMonth(nextMonth(month))).toBe(month);
+        // The day before the first of a month is in the month before.
+        if (y > 1 || m > 1) expect(previousMonth(month)).toBe(addDays(`${month}-01`, -1).slice(0, 7));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   test('day numbers round-trip and addDays inverts daysBetween', () => {

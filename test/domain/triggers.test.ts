@@ -5,7 +5,7 @@ import { deriveDays } from '../../src/domain/days.js';
 import type { DailyRecord, Diary } from '../../src/domain/diary.js';
 import { dayNumber, dateFromDayNumber } from '../../src/domain/time.js';
 import { buildTriggerData, perimenstrualDays } from '../../src/domain/trigger-exposures.js';
-import type { TriggerResult } from '../../src/domain/triggers.js';
+import { unmetTriggerMinimums, type TriggerResult } from '../../src/domain/triggers.js';
 import { generateTriggerDiary, type SyntheticFactor } from '../../src/synthetic/trigger-diary-generator.js';
 import { LATER, makeDiary } from '../helpers/diary.js';
 
@@ -278,6 +278,19 @@ describe('verdicts', () => {
     // The thresholds are configurable.
     const relaxed = analyse(short, { minRecordedDays: 30, minOnsets: 3 });
     expect(result(relaxed.triggers, 'wine', 1).reason).not.toMatch(/^fewer than/);
+  });
+
+  test('the minimums not reached, in the order the verdict checks them, for the page to explain', () => {
+    const cfg = DEFAULT_TRIGGER_CONFIG; // 90 recorded days, 10 onsets, 5 exposed days
+    expect(unmetTriggerMinimums({ onsets: 10, exposedDays: 5 }, 90, cfg)).toEqual([]);
+    expect(unmetTriggerMinimums({ onsets: 9, exposedDays: 4 }, 89, cfg)).toEqual([
+      { minimum: 'recorded-days', have: 89, need: 90 },
+      { minimum: 'onsets', have: 9, need: 10 },
+      { minimum: 'exposed-days', have: 4, need: 5 },
+    ]);
+    expect(unmetTriggerMinimums({ onsets: 12, exposedDays: 3 }, 120, { ...cfg, minExposedDays: 4 })).toEqual([
+      { minimum: 'exposed-days', have: 3, need: 4 },
+    ]);
   });
 
   test('below 10 onsets no verdict; below 24 onsets "low power"', () => {

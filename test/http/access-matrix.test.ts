@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteSpec } from '../../src/http/route-spec.js';
 import { ROUTES } from '../../src/http/routes.js';
 import { DEFAULT_SITE_SETTINGS } from '../../src/domain/site-settings.js';
+import { defaultPreferences } from '../../src/domain/patient-preferences.js';
 import type { AuditOutcome, EntryKind } from '../../src/services/model.js';
 import type { RecordKind } from '../../src/services/registry-model.js';
 import { testDatabases } from '../helpers/databases.js';
@@ -56,6 +57,7 @@ const EXPECTED_ACCESS: Record<string, Rule> = {
   'PUT /patients/:patientId': 'care',
   'GET /patients/:patientId/diary': 'patient-data',
   'GET /patients/:patientId/analysis': 'patient-data',
+  'GET /patients/:patientId/days': 'patient-data',
   'GET /patients/:patientId/attacks': 'patient-data',
   'GET /patients/:patientId/attacks/:id': 'patient-data',
   'PUT /patients/:patientId/attacks/:id': 'patient-data',
@@ -93,6 +95,9 @@ const EXPECTED_ACCESS: Record<string, Rule> = {
   'GET /patients/:patientId/procedures/:procedureId/outcome': 'patient-data',
   'GET /patients/:patientId/follow-up': 'patient-data',
   'GET /follow-ups': 'care',
+  'GET /patient-overview': 'care',
+  'GET /patients/:patientId/preferences': 'patient-data',
+  'PUT /patients/:patientId/preferences': 'patient-data',
 };
 
 const routeKey = (spec: Pick<RouteSpec, 'method' | 'url'>) => `${spec.method} ${spec.url}`;
@@ -382,6 +387,7 @@ const BUILDERS: Record<string, Builder> = {
   }),
   'GET /patients/:patientId/diary': () => ({}),
   'GET /patients/:patientId/analysis': () => ({ query: { now: '2024-06-01T00:00:00Z' } }),
+  'GET /patients/:patientId/days': () => ({ query: { from: '2024-05-01', to: '2024-05-31' } }),
   ...entryBuilders('attack'),
   ...entryBuilders('daily-record'),
   ...entryBuilders('medication'),
@@ -459,6 +465,34 @@ const BUILDERS: Record<string, Builder> = {
   },
   'GET /patients/:patientId/follow-up': () => ({}),
   'GET /follow-ups': () => ({ query: { siteId: 'site-a', status: 'due,overdue' } }),
+  'GET /patient-overview': (c) => ({
+    query: { flag: 'low-compliance', sort: 'name' },
+    async verify(allowed, res) {
+      if (!allowed) return;
+      // Nobody in the matrix keeps a diary: every patient the caller may see is flagged, no other.
+      const visible = c.caller!.user.role === 'admin' ? ['p1', 'p2', 'p3'] : ['p1', 'p2'];
+      expect(json(res).items.map((r: { patientId: string }) => r.patientId)).toEqual(visible);
+    },
+  }),
+  'GET /patients/:patientId/preferences': () => ({}),
+  // Changed preferences with the version they were based on (0: the defaults): an allowed PUT stores the new food.
+  'PUT /patients/:patientId/preferences': (c) => {
+    const food = fresh('food');
+    const stored = () => c.seed.api.store.transaction((tx) => tx.getPatientPreferences(c.target!.patientId));
+    const built: Built = {
+      body: { ...defaultPreferences(['migraine']), factors: ['foods'], foods: [food] },
+      headers: {},
+      async before() {
+        const version = (await stored())?.version ?? 0;
+        built.headers!['if-match'] = `"${version}"`;
+        built.ok = version === 0 ? 201 : 200;
+      },
+      async verify(allowed) {
+        expect((await stored())?.body.foods?.toString() === food).toBe(allowed);
+      },
+    };
+    return built;
+  },
 };
 
 function fillPath(url: string, params: Record<string, string>): string {

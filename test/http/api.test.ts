@@ -109,6 +109,8 @@ describe.each(testDatabases())('the HTTP API on $name', (db) => {
       const who = await me({ cookie: sessionCookieOf(res) });
       expect(who.statusCode).toBe(200);
       expect(json(who).username).toBe('clin');
+      // A reloaded page learns the session's CSRF token again from /auth/me.
+      expect(json(who).csrfToken).toBe(json(res).csrfToken);
     });
 
     it('marks the cookie Secure only when a trusted proxy says the request came over https', async () => {
@@ -436,6 +438,7 @@ describe.each(testDatabases())('the HTTP API on $name', (db) => {
       const viaToken = await me(bearer(token.token));
       expect(viaToken.statusCode).toBe(200);
       expect(json(viaToken).username).toBe('integrator');
+      expect(json(viaToken).csrfToken).toBeNull();
 
       // Another user cannot revoke it.
       const foreign = await inject({

@@ -793,6 +793,7 @@ describe.each(testDatabases())('$name store', (db) => {
           { name: '0001_initial' },
           { name: '0002_registry' },
           { name: '0003_cohort_columns' },
+          { name: '0004_patient_preferences' },
         ]);
         // The audit head was seeded once.
         const heads = await sql<{ n: number | string }>`select count(*) as n from audit_head`.execute(second.db);
@@ -810,7 +811,12 @@ describe.each(testDatabases())('$name store', (db) => {
           db.name === 'sqlite' ? 'sqlite_master' : 'information_schema.tables',
         )} where ${sql.raw(db.name === 'sqlite' ? "type = 'table'" : "table_schema = 'public'")}`.execute(bare.db);
         expect(Number(before.rows[0]?.n)).toBe(0);
-        expect(await migrateToLatest(bare.db)).toEqual(['0001_initial', '0002_registry', '0003_cohort_columns']);
+        expect(await migrateToLatest(bare.db)).toEqual([
+          '0001_initial',
+          '0002_registry',
+          '0003_cohort_columns',
+          '0004_patient_preferences',
+        ]);
         expect(await migrateToLatest(bare.db)).toEqual([]);
         expect(await bare.transaction((t) => t.auditHead())).toEqual({ seq: 0, hash: '0'.repeat(64) });
       } finally {
