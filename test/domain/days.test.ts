@@ -268,8 +268,9 @@ describe('properties of day assignment', () => {
         const expected = new Set<string>();
         for (const a of attacks) {
           const first = a.start.slice(0, 10);
-          // The end is exclusive: an attack ending at 00:00 ended the day before.
-          const midnight = /T00:00:00/.test(a.end!) && a.end!.slice(0, 10) > first;
+          // The end is exclusive: an attack ending at 00:00 ended the day before (but one ending at
+          // 00:00:00.001 covers the new day).
+          const midnight = /T00:00:00(\.0+)?([+-]|Z)/.test(a.end!) && a.end!.slice(0, 10) > first;
           const last = midnight ? addDays(a.end!.slice(0, 10), -1) : a.end!.slice(0, 10);
           for (let k = 0; k <= daysBetween(first, last); k++) expected.add(addDays(first, k));
         }
